@@ -1,0 +1,14 @@
+package io.dealflow.pipeline;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class PipelineServiceApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(PipelineServiceApplication.class, args);
+    }
+}

@@ -1,0 +1,145 @@
+package io.dealflow.pipeline.deal;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import io.dealflow.pipeline.pipeline.Pipelines;
+import io.dealflow.pipeline.pipeline.PipelineView;
+import io.dealflow.pipeline.pipeline.Stage;
+import io.dealflow.pipeline.web.Problem;
+import io.dealflow.pipeline.web.ProblemException;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import java.time.Clock;
+import java.util.Map;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+/** A deal: every rule about what may happen to it lives here, and every change is an event. */
+@Aggregate(snapshotTriggerDefinition = "dealSnapshotTrigger")
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
+public class Deal {
+
+    static final int MAX_TEXT = 200;
+    static final int MAX_NOTE = 2000;
+
+    @AggregateIdentifier
+    private String dealId;
+    private String pipelineId;
+    private StageSnapshot stage;
+    private DealStatus status;
+    private Money amount;
+
+    protected Deal() {
+    }
+
+    @CommandHandler
+    public Deal(CreateDeal command, Pipelines pipelines, Clock clock) {
+        requireTitle(command.title());
+        requireShortText("ownerId", command.ownerId());
+        requireShortText("source", command.source());
+        requireShortText("company", command.company());
+        requireShortText("contact", command.contact());
+        if (command.amount() == null) {
+            throw new ProblemException(Problem.INVALID_AMOUNT, "amount is required");
+        }
+        PipelineView pipeline = pipeline(pipelines, command.pipelineId());
+        Stage first = command.stageId() == null ? pipeline.firstStage() : stageOf(pipeline, command.stageId());
+        apply(new DealCreated(command.dealId(), pipeline.id(), command.title().strip(), command.amount(),
+                blankToNull(command.ownerId()), blankToNull(command.source()), command.expectedCloseDate(),
+                blankToNull(command.company()), blankToNull(command.contact()), StageSnapshot.of(pipeline, first),
+                clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(MoveDealToStage command, Pipelines pipelines, Clock clock) {
+        requireOpen("move");
+        PipelineView pipeline = pipeline(pipelines, pipelineId);
+        Stage target = stageOf(pipeline, command.stageId());
+        if (target.id().equals(stage.id())) {
+            return;
+        }
+        apply(new DealMovedToStage(dealId, pipelineId, stage, StageSnapshot.of(pipeline, target), clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(WinDeal command, Clock clock) {
+        requireOpen("win");
+        apply(new DealWon(dealId, pipelineId, stage, amount, clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(LoseDeal command, Pipelines pipelines, Clock clock) {
+        requireOpen("lose");
+        if (command.reason() == null || command.reason().isBlank() || command.reason().length() > MAX_TEXT) {
+            throw new ProblemException(Problem.VALIDATION, "a lost reason of 1–200 characters is required");
+        }
+        if (command.note() != null && command.note().length() > MAX_NOTE) {
+            throw new ProblemException(Problem.VALIDATION, "note must be at most " + MAX_NOTE + " characters");
+        }
+        PipelineView pipeline = pipeline(pipelines, pipelineId);
+        if (!pipeline.lostReasons().isEmpty() && !pipeline.lostReasons().contains(command.reason())) {
+            throw new ProblemException(Problem.UNKNOWN_LOST_REASON, "'" + command.reason() + "' is not a lost reason of pipeline "
+                    + pipelineId, Map.of("allowed", pipeline.lostReasons()));
+        }
+        apply(new DealLost(dealId, pipelineId, stage, command.reason(), blankToNull(command.note()), clock.instant()));
+    }
+
+    @EventSourcingHandler
+    void on(DealCreated event) {
+        dealId = event.dealId();
+        pipelineId = event.pipelineId();
+        stage = event.stage();
+        amount = event.amount();
+        status = DealStatus.OPEN;
+    }
+
+    @EventSourcingHandler
+    void on(DealMovedToStage event) {
+        stage = event.to();
+    }
+
+    @EventSourcingHandler
+    void on(DealWon event) {
+        status = DealStatus.WON;
+    }
+
+    @EventSourcingHandler
+    void on(DealLost event) {
+        status = DealStatus.LOST;
+    }
+
+    private void requireOpen(String action) {
+        if (status != DealStatus.OPEN) {
+            throw new ProblemException(Problem.DEAL_CLOSED, "Deal " + dealId + " is " + status.name().toLowerCase()
+                    + "; a closed deal cannot " + action + " (reopen it first)");
+        }
+    }
+
+    private static PipelineView pipeline(Pipelines pipelines, String pipelineId) {
+        return pipelines.find(pipelineId).orElseThrow(() ->
+                new ProblemException(Problem.PIPELINE_NOT_FOUND, "No pipeline with id " + pipelineId));
+    }
+
+    private static Stage stageOf(PipelineView pipeline, String stageId) {
+        return pipeline.stage(stageId).orElseThrow(() -> new ProblemException(Problem.UNKNOWN_STAGE,
+                "Stage '" + stageId + "' is not a stage of pipeline " + pipeline.id()));
+    }
+
+    private static void requireTitle(String title) {
+        if (title == null || title.isBlank() || title.strip().length() > MAX_TEXT) {
+            throw new ProblemException(Problem.VALIDATION, "title must be 1–200 characters");
+        }
+    }
+
+    private static void requireShortText(String field, String value) {
+        if (value != null && value.length() > MAX_TEXT) {
+            throw new ProblemException(Problem.VALIDATION, field + " must be at most " + MAX_TEXT + " characters");
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+}

@@ -1,0 +1,27 @@
+package io.dealflow.pipeline.deal;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+
+/** Request bodies of the deal endpoints. */
+final class DealRequests {
+
+    private DealRequests() {
+    }
+
+    record MoneyBody(BigDecimal value, String currency) {
+        Money toMoney() {
+            return Money.of(value, currency);
+        }
+    }
+
+    record CreateDealBody(String title, MoneyBody amount, String ownerId, String source, String pipelineId,
+                          String stageId, LocalDate expectedCloseDate, String company, String contact) {
+    }
+
+    record MoveBody(String stageId) {
+    }
+
+    record LossBody(String reason, String note) {
+    }
+}

@@ -1,0 +1,38 @@
+package io.dealflow.pipeline.deal;
+
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.springframework.stereotype.Component;
+
+/** Keeps deal_view in step with the events, in the same transaction as the command (subscribing processor). */
+@Component
+@ProcessingGroup("deal-views")
+class DealViewProjection {
+
+    private final DealViews views;
+
+    DealViewProjection(DealViews views) {
+        this.views = views;
+    }
+
+    @EventHandler
+    void on(DealCreated event, @SequenceNumber long version) {
+        views.insert(event, version);
+    }
+
+    @EventHandler
+    void on(DealMovedToStage event, @SequenceNumber long version) {
+        views.moved(event.dealId(), event.to().id(), event.occurredAt(), version);
+    }
+
+    @EventHandler
+    void on(DealWon event, @SequenceNumber long version) {
+        views.closed(event.dealId(), DealStatus.WON, null, null, event.occurredAt(), version);
+    }
+
+    @EventHandler
+    void on(DealLost event, @SequenceNumber long version) {
+        views.closed(event.dealId(), DealStatus.LOST, event.reason(), event.note(), event.occurredAt(), version);
+    }
+}

@@ -1,0 +1,102 @@
+package io.dealflow.pipeline.deal;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Component;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.List;
+import java.util.Optional;
+
+/** The deal_view table: one row per deal, kept current by {@link DealViewProjection}. */
+@Component
+public class DealViews {
+
+    private static final RowMapper<DealView> ROW = DealViews::map;
+    private final JdbcTemplate jdbc;
+
+    public DealViews(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<DealView> find(String dealId) {
+        return jdbc.query("select * from deal_view where deal_id = ?", ROW, dealId).stream().findFirst();
+    }
+
+    public List<DealView> list(String pipelineId, String stageId, String status, String ownerId, int limit, String after) {
+        StringBuilder sql = new StringBuilder("select * from deal_view where 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (pipelineId != null) {
+            sql.append(" and pipeline_id = ?");
+            args.add(pipelineId);
+        }
+        if (stageId != null) {
+            sql.append(" and stage_id = ?");
+            args.add(stageId);
+        }
+        if (status != null) {
+            sql.append(" and status = ?");
+            args.add(status);
+        }
+        if (ownerId != null) {
+            sql.append(" and owner_id = ?");
+            args.add(ownerId);
+        }
+        if (after != null) {
+            sql.append(" and deal_id > ?");
+            args.add(after);
+        }
+        sql.append(" order by deal_id limit ?");
+        args.add(limit);
+        return jdbc.query(sql.toString(), ROW, args.toArray());
+    }
+
+    void insert(DealCreated e, long version) {
+        Timestamp at = Timestamp.from(e.occurredAt());
+        jdbc.update("""
+                insert into deal_view (deal_id, pipeline_id, title, amount, currency, owner_id, source, expected_close_date,
+                    company, contact, stage_id, status, created_at, updated_at, stage_entered_at, version)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', ?, ?, ?, ?)""",
+                e.dealId(), e.pipelineId(), e.title(), e.amount().value(), e.amount().currency(), e.ownerId(), e.source(),
+                e.expectedCloseDate() == null ? null : Date.valueOf(e.expectedCloseDate()), e.company(), e.contact(),
+                e.stage().id(), at, at, at, version);
+    }
+
+    void moved(String dealId, String stageId, Instant at, long version) {
+        jdbc.update("update deal_view set stage_id = ?, stage_entered_at = ?, updated_at = ?, version = ? where deal_id = ?",
+                stageId, Timestamp.from(at), Timestamp.from(at), version, dealId);
+    }
+
+    void closed(String dealId, DealStatus status, String reason, String note, Instant at, long version) {
+        jdbc.update("update deal_view set status = ?, lost_reason = ?, lost_note = ?, closed_at = ?, updated_at = ?, version = ? where deal_id = ?",
+                status.name(), reason, note, Timestamp.from(at), Timestamp.from(at), version, dealId);
+    }
+
+    private static DealView map(ResultSet rs, int row) throws SQLException {
+        Date close = rs.getDate("expected_close_date");
+        return new DealView(rs.getString("deal_id"), rs.getString("pipeline_id"), rs.getString("title"),
+                money(rs.getBigDecimal("amount"), rs.getString("currency").strip()),
+                rs.getString("owner_id"), rs.getString("source"), close == null ? null : close.toLocalDate(),
+                rs.getString("company"), rs.getString("contact"), rs.getString("stage_id"), rs.getString("status"),
+                rs.getString("lost_reason"), rs.getString("lost_note"), instant(rs, "created_at"), instant(rs, "updated_at"),
+                instant(rs, "stage_entered_at"), instant(rs, "last_activity_at"), instant(rs, "closed_at"), rs.getLong("version"));
+    }
+
+    static DealView.MoneyJson money(BigDecimal amount, String currency) {
+        int digits = Math.max(0, Currency.getInstance(currency).getDefaultFractionDigits());
+        return new DealView.MoneyJson(amount.setScale(digits, RoundingMode.HALF_EVEN).toPlainString(), currency);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+}

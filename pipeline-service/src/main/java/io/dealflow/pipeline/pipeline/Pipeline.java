@@ -1,0 +1,71 @@
+package io.dealflow.pipeline.pipeline;
+
+import io.dealflow.pipeline.web.Problem;
+import io.dealflow.pipeline.web.ProblemException;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+/** A pipeline: its ordered stages and lost-reason catalogue, event-sourced like deals. */
+@Aggregate
+public class Pipeline {
+
+    @AggregateIdentifier
+    private String pipelineId;
+
+    protected Pipeline() {
+    }
+
+    @CommandHandler
+    public Pipeline(DefinePipeline command, Clock clock) {
+        validate(command);
+        apply(new PipelineDefined(command.pipelineId(), command.name().strip(), List.copyOf(command.stages()),
+                command.lostReasons() == null ? List.of() : List.copyOf(command.lostReasons()), clock.instant()));
+    }
+
+    @EventSourcingHandler
+    void on(PipelineDefined event) {
+        this.pipelineId = event.pipelineId();
+    }
+
+    static void validate(DefinePipeline command) {
+        if (command.pipelineId() == null || !command.pipelineId().matches("[a-z0-9][a-z0-9-]{0,63}")) {
+            throw new ProblemException(Problem.VALIDATION, "pipeline id must be 1–64 lowercase letters, digits or dashes");
+        }
+        if (command.name() == null || command.name().isBlank() || command.name().length() > 200) {
+            throw new ProblemException(Problem.VALIDATION, "pipeline name must be 1–200 characters");
+        }
+        if (command.stages() == null || command.stages().isEmpty()) {
+            throw new ProblemException(Problem.VALIDATION, "a pipeline needs at least one stage");
+        }
+        Set<String> ids = new HashSet<>();
+        for (Stage stage : command.stages()) {
+            if (stage == null || stage.id() == null || !stage.id().matches("[a-z0-9][a-z0-9-]{0,63}")) {
+                throw new ProblemException(Problem.VALIDATION, "stage id must be 1–64 lowercase letters, digits or dashes");
+            }
+            if (!ids.add(stage.id())) {
+                throw new ProblemException(Problem.VALIDATION, "duplicate stage id " + stage.id());
+            }
+            if (stage.name() == null || stage.name().isBlank() || stage.name().length() > 200) {
+                throw new ProblemException(Problem.VALIDATION, "stage name must be 1–200 characters");
+            }
+            if (stage.probability() < 0 || stage.probability() > 100) {
+                throw new ProblemException(Problem.VALIDATION, "stage probability must be 0–100");
+            }
+            if (stage.phase() == null) {
+                throw new ProblemException(Problem.VALIDATION, "stage phase is required");
+            }
+            if (stage.rottingDays() != null && stage.rottingDays() < 1) {
+                throw new ProblemException(Problem.VALIDATION, "rottingDays must be at least 1");
+            }
+        }
+    }
+}

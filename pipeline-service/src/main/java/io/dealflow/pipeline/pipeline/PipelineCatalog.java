@@ -1,0 +1,73 @@
+package io.dealflow.pipeline.pipeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Component;
+
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Optional;
+
+/** The pipeline read model: what deals are validated against and what the pipeline endpoints return. */
+@Component
+public class PipelineCatalog implements Pipelines {
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
+
+    public PipelineCatalog(JdbcTemplate jdbc, ObjectMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    @Override
+    public Optional<PipelineView> find(String pipelineId) {
+        return jdbc.query("select pipeline_id, name, definition, version from pipeline_view where pipeline_id = ?",
+                mapper(), pipelineId).stream().findFirst();
+    }
+
+    public List<PipelineView> all() {
+        return jdbc.query("select pipeline_id, name, definition, version from pipeline_view order by defined_at, pipeline_id",
+                mapper());
+    }
+
+    void save(PipelineDefined event, long version) {
+        String definition = write(new Definition(event.stages(), event.lostReasons()));
+        int updated = jdbc.update("update pipeline_view set name = ?, definition = ?, version = ? where pipeline_id = ?",
+                event.name(), definition, version, event.pipelineId());
+        if (updated == 0) {
+            jdbc.update("insert into pipeline_view (pipeline_id, name, definition, version, defined_at) values (?, ?, ?, ?, ?)",
+                    event.pipelineId(), event.name(), definition, version, Timestamp.from(event.occurredAt()));
+        }
+    }
+
+    private RowMapper<PipelineView> mapper() {
+        return (rs, i) -> {
+            Definition d = read(rs.getString("definition"));
+            return new PipelineView(rs.getString("pipeline_id"), rs.getString("name"), d.stages(),
+                    d.lostReasons(), rs.getLong("version"));
+        };
+    }
+
+    private String write(Definition definition) {
+        try {
+            return json.writeValueAsString(definition);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Definition read(String text) {
+        try {
+            return json.readValue(text, Definition.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Unreadable pipeline definition", e);
+        }
+    }
+
+    record Definition(List<Stage> stages, List<String> lostReasons) {
+    }
+
+}

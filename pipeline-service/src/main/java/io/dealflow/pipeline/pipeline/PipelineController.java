@@ -1,0 +1,56 @@
+package io.dealflow.pipeline.pipeline;
+
+import io.dealflow.pipeline.config.Actor;
+import io.dealflow.pipeline.web.Problem;
+import io.dealflow.pipeline.web.ProblemException;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.net.URI;
+import java.util.List;
+
+@RestController
+@RequestMapping("/api/v1/pipelines")
+class PipelineController {
+
+    private final PipelineCatalog catalog;
+    private final CommandGateway commands;
+
+    PipelineController(PipelineCatalog catalog, CommandGateway commands) {
+        this.catalog = catalog;
+        this.commands = commands;
+    }
+
+    record DefinePipelineBody(String id, String name, List<Stage> stages, List<String> lostReasons) {
+    }
+
+    @GetMapping
+    List<PipelineView> list() {
+        return catalog.all();
+    }
+
+    @GetMapping("/{pipelineId}")
+    PipelineView get(@PathVariable String pipelineId) {
+        return catalog.find(pipelineId).orElseThrow(() ->
+                new ProblemException(Problem.PIPELINE_NOT_FOUND, "No pipeline with id " + pipelineId));
+    }
+
+    @PostMapping
+    ResponseEntity<PipelineView> define(@RequestBody DefinePipelineBody body,
+                                        @RequestHeader(value = Actor.SUBJECT_HEADER, required = false) String actor) {
+        DefinePipeline command = new DefinePipeline(body.id(), body.name(), body.stages(), body.lostReasons());
+        Pipeline.validate(command);
+        if (catalog.find(body.id()).isPresent()) {
+            throw new ProblemException(Problem.PIPELINE_EXISTS, "A pipeline with id " + body.id() + " exists already");
+        }
+        commands.sendAndWait(command, Actor.metaData(actor));
+        return ResponseEntity.created(URI.create("/api/v1/pipelines/" + body.id())).body(get(body.id()));
+    }
+}

@@ -1,0 +1,22 @@
+package io.dealflow.pipeline.pipeline;
+
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.springframework.stereotype.Component;
+
+@Component
+@ProcessingGroup("pipeline-views")
+class PipelineProjection {
+
+    private final PipelineCatalog catalog;
+
+    PipelineProjection(PipelineCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @EventHandler
+    void on(PipelineDefined event, @SequenceNumber long sequence) {
+        catalog.save(event, sequence);
+    }
+}

@@ -1,0 +1,139 @@
+package io.dealflow.pipeline.deal;
+
+import io.dealflow.pipeline.pipeline.Phase;
+import io.dealflow.pipeline.pipeline.PipelineView;
+import io.dealflow.pipeline.pipeline.Pipelines;
+import io.dealflow.pipeline.pipeline.Stage;
+import io.dealflow.pipeline.web.Problem;
+import io.dealflow.pipeline.web.ProblemException;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.matchers.Matchers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class DealAggregateTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-20T10:00:00Z");
+    private static final PipelineView PIPELINE = new PipelineView("default", "New business", List.of(
+            new Stage("lead", "Lead", 10, Phase.AWARENESS, 7),
+            new Stage("qualified", "Qualified", 20, Phase.INTEREST, 14),
+            new Stage("proposal", "Proposal", 60, Phase.DECISION, null)),
+            List.of("Price", "Timing"), 0);
+    private static final StageSnapshot LEAD = new StageSnapshot("lead", "Lead", 0, 10, Phase.AWARENESS);
+    private static final StageSnapshot QUALIFIED = new StageSnapshot("qualified", "Qualified", 1, 20, Phase.INTEREST);
+    private static final Money EUR_1200 = Money.of(new BigDecimal("1200.00"), "EUR");
+
+    private AggregateTestFixture<Deal> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(Deal.class);
+        Pipelines pipelines = id -> id.equals("default") ? Optional.of(PIPELINE) : Optional.empty();
+        fixture.registerInjectableResource(pipelines);
+        fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    private DealCreated created() {
+        return new DealCreated("d1", "default", "ACME", EUR_1200, "alice", "web", LocalDate.parse("2027-01-31"),
+                "ACME", "Jane", LEAD, NOW);
+    }
+
+    private CreateDeal create(String title, String stageId) {
+        return new CreateDeal("d1", "default", stageId, title, EUR_1200, "alice", "web", LocalDate.parse("2027-01-31"), "ACME", "Jane");
+    }
+
+    @Test
+    void createsADealInTheFirstStageByDefault() {
+        fixture.givenNoPriorActivity().when(create("ACME", null)).expectEvents(created());
+    }
+
+    @Test
+    void createsADealInAChosenStage() {
+        fixture.givenNoPriorActivity().when(create("ACME", "qualified")).expectSuccessfulHandlerExecution()
+                .expectEventsMatching(Matchers.payloadsMatching(Matchers.exactSequenceOf(
+                        Matchers.matches(e -> ((DealCreated) e).stage().equals(QUALIFIED)))));
+    }
+
+    @Test
+    void rejectsTitlesThatAreMissingOrTooLong() {
+        fixture.givenNoPriorActivity().when(create("  ", null)).expectException(ProblemException.class).expectNoEvents();
+        fixture.givenNoPriorActivity().when(create("x".repeat(201), null)).expectException(ProblemException.class).expectNoEvents();
+        fixture.givenNoPriorActivity().when(create("x".repeat(200), null)).expectSuccessfulHandlerExecution();
+    }
+
+    @Test
+    void rejectsAStageOfAnotherPipelineAndAnUnknownPipeline() {
+        fixture.givenNoPriorActivity().when(create("ACME", "won-somewhere-else"))
+                .expectExceptionMessage("Stage 'won-somewhere-else' is not a stage of pipeline default").expectNoEvents();
+        fixture.givenNoPriorActivity()
+                .when(new CreateDeal("d1", "renewals", null, "ACME", EUR_1200, null, null, null, null, null))
+                .expectException(ProblemException.class).expectNoEvents();
+    }
+
+    @Test
+    void movesForwardAndBack() {
+        fixture.given(created())
+                .when(new MoveDealToStage("d1", "qualified", null))
+                .expectEvents(new DealMovedToStage("d1", "default", LEAD, QUALIFIED, NOW));
+        fixture.given(created(), new DealMovedToStage("d1", "default", LEAD, QUALIFIED, NOW))
+                .when(new MoveDealToStage("d1", "lead", null))
+                .expectEvents(new DealMovedToStage("d1", "default", QUALIFIED, LEAD, NOW));
+    }
+
+    @Test
+    void movingToTheCurrentStageStoresNothing() {
+        fixture.given(created()).when(new MoveDealToStage("d1", "lead", null)).expectSuccessfulHandlerExecution().expectNoEvents();
+    }
+
+    @Test
+    void rejectsAMoveToAnUnknownStage() {
+        fixture.given(created()).when(new MoveDealToStage("d1", "nowhere", null))
+                .expectException(ProblemException.class).expectNoEvents();
+    }
+
+    @Test
+    void winsWithItsAmountAndStage() {
+        fixture.given(created()).when(new WinDeal("d1", null)).expectEvents(new DealWon("d1", "default", LEAD, EUR_1200, NOW));
+    }
+
+    @Test
+    void losesOnlyWithAReasonFromTheCatalogue() {
+        fixture.given(created()).when(new LoseDeal("d1", "Price", "too expensive", null))
+                .expectEvents(new DealLost("d1", "default", LEAD, "Price", "too expensive", NOW));
+        fixture.given(created()).when(new LoseDeal("d1", "Bad weather", null, null))
+                .expectException(ProblemException.class).expectNoEvents();
+        fixture.given(created()).when(new LoseDeal("d1", " ", null, null))
+                .expectException(ProblemException.class).expectNoEvents();
+    }
+
+    @Test
+    void closedDealsAcceptNoMoveWinOrLoss() {
+        DealWon won = new DealWon("d1", "default", LEAD, EUR_1200, NOW);
+        fixture.given(created(), won).when(new MoveDealToStage("d1", "qualified", null))
+                .expectException(ProblemException.class).expectNoEvents();
+        fixture.given(created(), won).when(new WinDeal("d1", null)).expectException(ProblemException.class).expectNoEvents();
+        fixture.given(created(), new DealLost("d1", "default", LEAD, "Price", null, NOW))
+                .when(new LoseDeal("d1", "Price", null, null)).expectException(ProblemException.class).expectNoEvents();
+    }
+
+    @Test
+    void moneyRulesAreEnforced() {
+        assertEquals(Problem.INVALID_AMOUNT, assertThrows(ProblemException.class, () -> Money.of(new BigDecimal("-1"), "EUR")).problem());
+        assertEquals(Problem.INVALID_AMOUNT, assertThrows(ProblemException.class, () -> Money.of(new BigDecimal("1.001"), "EUR")).problem());
+        assertEquals(Problem.INVALID_AMOUNT, assertThrows(ProblemException.class, () -> Money.of(new BigDecimal("1.5"), "JPY")).problem());
+        assertEquals(Problem.INVALID_AMOUNT, assertThrows(ProblemException.class, () -> Money.of(BigDecimal.ONE, "XYZ")).problem());
+        assertEquals(new BigDecimal("1.500"), Money.of(new BigDecimal("1.5"), "KWD").value());
+        assertEquals(new BigDecimal("12"), Money.of(new BigDecimal("12.000"), "JPY").value());
+    }
+}

@@ -1,0 +1,39 @@
+package io.dealflow.pipeline.support;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+import java.util.UUID;
+
+/**
+ * H2 in memory by default; PostgreSQL when DEALFLOW_TEST_PG_URL is set (CI does:
+ * jdbc:postgresql://127.0.0.1:5432/...). Each Spring context gets its own schema-less database
+ * on H2; on PostgreSQL contexts share the database, so tests use fresh ids.
+ */
+public final class TestDatabase {
+
+    private TestDatabase() {
+    }
+
+    public static void register(DynamicPropertyRegistry registry) {
+        String pg = System.getenv("DEALFLOW_TEST_PG_URL");
+        if (pg != null && !pg.isBlank()) {
+            registry.add("spring.datasource.url", () -> pg);
+            registry.add("spring.datasource.username", () -> env("DEALFLOW_TEST_PG_USER", "postgres"));
+            registry.add("spring.datasource.password", () -> env("DEALFLOW_TEST_PG_PASSWORD", ""));
+        } else {
+            String name = "pipeline-" + UUID.randomUUID();
+            registry.add("spring.datasource.url", () -> "jdbc:h2:mem:" + name
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        }
+    }
+
+    public static boolean isPostgres() {
+        String pg = System.getenv("DEALFLOW_TEST_PG_URL");
+        return pg != null && !pg.isBlank();
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null ? fallback : value;
+    }
+}
