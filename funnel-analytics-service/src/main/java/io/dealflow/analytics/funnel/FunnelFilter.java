@@ -1,0 +1,56 @@
+package io.dealflow.analytics.funnel;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Which deals a question is about: a pipeline, optionally a creation-time window, an owner, a source. */
+public record FunnelFilter(String pipelineId, Instant from, Instant to, String ownerId, String source) {
+
+    /** SQL condition on the {@code deal d} table, with its arguments appended to {@code args}. */
+    String where(List<Object> args) {
+        StringBuilder sql = new StringBuilder("d.pipeline_id = ?");
+        args.add(pipelineId);
+        if (from != null) {
+            sql.append(" and d.created_at >= ?");
+            args.add(java.sql.Timestamp.from(from));
+        }
+        if (to != null) {
+            sql.append(" and d.created_at < ?");
+            args.add(java.sql.Timestamp.from(to));
+        }
+        if (ownerId != null) {
+            sql.append(" and d.owner_id = ?");
+            args.add(ownerId);
+        }
+        if (source != null) {
+            sql.append(" and d.source = ?");
+            args.add(source);
+        }
+        return sql.toString();
+    }
+
+    Map<String, String> describe() {
+        Map<String, String> applied = new LinkedHashMap<>();
+        applied.put("pipelineId", pipelineId);
+        if (from != null) {
+            applied.put("from", from.toString());
+        }
+        if (to != null) {
+            applied.put("to", to.toString());
+        }
+        if (ownerId != null) {
+            applied.put("ownerId", ownerId);
+        }
+        if (source != null) {
+            applied.put("source", source);
+        }
+        return applied;
+    }
+
+    static List<Object> args() {
+        return new ArrayList<>();
+    }
+}

@@ -1,0 +1,165 @@
+package io.dealflow.analytics.funnel;
+
+import io.dealflow.analytics.web.ProblemException;
+import io.micronaut.http.HttpStatus;
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Answers the funnel question from the read model. */
+@Singleton
+public class FunnelQuery {
+
+    private final DataSource dataSource;
+
+    public FunnelQuery(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    private record StageRow(String id, String name, int position, int probability, String phase) {
+    }
+
+    private record StageCounts(long entered, long advanced, long lost) {
+    }
+
+    public FunnelReport funnel(FunnelFilter filter) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setReadOnly(true);
+            String name = pipelineName(c, filter.pipelineId());
+            List<StageRow> stages = stages(c, filter.pipelineId());
+
+            List<Object> args = FunnelFilter.args();
+            String where = filter.where(args);
+            long deals = 0, open = 0, won = 0, lost = 0;
+            Map<Integer, Long> notWonByMaxPosition = new HashMap<>();
+            try (ResultSet rs = query(c, "select d.max_position, d.status, count(*) from deal d where " + where
+                    + " group by d.max_position, d.status", args)) {
+                while (rs.next()) {
+                    long n = rs.getLong(3);
+                    deals += n;
+                    switch (rs.getString(2)) {
+                        case "OPEN" -> open += n;
+                        case "WON" -> won += n;
+                        default -> lost += n;
+                    }
+                    if (!"WON".equals(rs.getString(2))) {
+                        notWonByMaxPosition.merge(rs.getInt(1), n, Long::sum);
+                    }
+                }
+            }
+
+            Map<String, StageCounts> counts = new HashMap<>();
+            try (ResultSet rs = query(c, "select s.stage_id, count(*), sum(case when s.advanced then 1 else 0 end),"
+                    + " sum(case when s.lost then 1 else 0 end) from deal_stage s join deal d on d.deal_id = s.deal_id where "
+                    + where + " group by s.stage_id", args)) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), new StageCounts(rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+                }
+            }
+
+            Map<String, Long> current = new HashMap<>();
+            try (ResultSet rs = query(c, "select d.stage_id, count(*) from deal d where " + where
+                    + " and d.status = 'OPEN' group by d.stage_id", args)) {
+                while (rs.next()) {
+                    current.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+
+            Map<String, FunnelReport.TimeInStage> times = timeInStage(c, where, args);
+
+            List<Long> reached = new ArrayList<>();
+            for (StageRow stage : stages) {
+                long r = won;
+                for (var e : notWonByMaxPosition.entrySet()) {
+                    if (e.getKey() >= stage.position()) {
+                        r += e.getValue();
+                    }
+                }
+                reached.add(r);
+            }
+            List<FunnelReport.StageFunnel> result = new ArrayList<>();
+            for (int i = 0; i < stages.size(); i++) {
+                StageRow stage = stages.get(i);
+                StageCounts sc = counts.getOrDefault(stage.id(), new StageCounts(0, 0, 0));
+                long next = i + 1 < stages.size() ? reached.get(i + 1) : won;
+                result.add(new FunnelReport.StageFunnel(stage.id(), stage.name(), stage.position(), stage.phase(),
+                        stage.probability(), reached.get(i), sc.entered(), current.getOrDefault(stage.id(), 0L),
+                        sc.advanced(), sc.lost(), ratio(next, reached.get(i)),
+                        times.getOrDefault(stage.id(), new FunnelReport.TimeInStage(0, null, null, null))));
+            }
+            return new FunnelReport(filter.pipelineId(), name, asOf(c), filter.describe(), result,
+                    new FunnelReport.Totals(deals, open, won, lost, ratio(won, won + lost)));
+        } catch (SQLException e) {
+            throw new IllegalStateException("funnel query failed", e);
+        }
+    }
+
+    private Map<String, FunnelReport.TimeInStage> timeInStage(Connection c, String where, List<Object> args) throws SQLException {
+        Map<String, FunnelReport.TimeInStage> times = new HashMap<>();
+        try (ResultSet rs = query(c, "select v.stage_id, count(*), avg(cast(v.duration_seconds as double precision)),"
+                + " percentile_cont(0.5) within group (order by v.duration_seconds),"
+                + " percentile_cont(0.9) within group (order by v.duration_seconds)"
+                + " from stage_visit v join deal d on d.deal_id = v.deal_id where " + where
+                + " and v.duration_seconds is not null group by v.stage_id", args)) {
+            while (rs.next()) {
+                times.put(rs.getString(1), new FunnelReport.TimeInStage(rs.getLong(2), hours(rs.getDouble(3)),
+                        hours(rs.getDouble(4)), hours(rs.getDouble(5))));
+            }
+        }
+        return times;
+    }
+
+    private static Double hours(double seconds) {
+        return Math.round(seconds / 3600.0 * 1000.0) / 1000.0;
+    }
+
+    private String pipelineName(Connection c, String pipelineId) throws SQLException {
+        try (ResultSet rs = query(c, "select name from pipeline_state where pipeline_id = ?", List.of(pipelineId))) {
+            if (!rs.next()) {
+                throw new ProblemException(HttpStatus.NOT_FOUND, "pipeline-not-found", "No pipeline with id " + pipelineId);
+            }
+            return rs.getString(1);
+        }
+    }
+
+    private List<StageRow> stages(Connection c, String pipelineId) throws SQLException {
+        List<StageRow> stages = new ArrayList<>();
+        try (ResultSet rs = query(c, "select stage_id, name, position, probability, phase from pipeline_stage"
+                + " where pipeline_id = ? order by position", List.of(pipelineId))) {
+            while (rs.next()) {
+                stages.add(new StageRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getString(5)));
+            }
+        }
+        return stages;
+    }
+
+    Instant asOf(Connection c) throws SQLException {
+        try (ResultSet rs = query(c, "select max(newest_event_at) from partition_progress", List.of())) {
+            Timestamp t = rs.next() ? rs.getTimestamp(1) : null;
+            return t == null ? null : t.toInstant();
+        }
+    }
+
+    private static Double ratio(long numerator, long denominator) {
+        return denominator == 0 ? null : Math.round(numerator * 10000.0 / denominator) / 10000.0;
+    }
+
+    private static ResultSet query(Connection c, String sql, List<Object> args) throws SQLException {
+        PreparedStatement statement = c.prepareStatement(sql);
+        for (int i = 0; i < args.size(); i++) {
+            statement.setObject(i + 1, args.get(i));
+        }
+        statement.closeOnCompletion();
+        return statement.executeQuery();
+    }
+}

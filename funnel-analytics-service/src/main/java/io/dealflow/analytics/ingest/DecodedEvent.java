@@ -1,0 +1,19 @@
+package io.dealflow.analytics.ingest;
+
+import java.time.Instant;
+
+/** What a record on the topic turned out to be. */
+public sealed interface DecodedEvent {
+
+    /** A known public event: {@code payload} is one of the {@code io.dealflow.events.v1} records. */
+    record Known(String type, String subject, long sequence, Instant time, Object payload) implements DecodedEvent {
+    }
+
+    /** A well-formed CloudEvent of a type this version does not know (e.g. a newer one): skipped and counted. */
+    record Unknown(String type) implements DecodedEvent {
+    }
+
+    /** A record that cannot be read: goes to the dead-letter topic with the reason. */
+    record Poison(String reason) implements DecodedEvent {
+    }
+}

@@ -1,0 +1,185 @@
+package io.dealflow.analytics.funnel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dealflow.analytics.support.AnalyticsTest;
+import io.dealflow.analytics.support.EventWriter;
+import io.dealflow.events.v1.DealCreated;
+import io.dealflow.events.v1.DealLost;
+import io.dealflow.events.v1.DealMovedToStage;
+import io.dealflow.events.v1.DealWon;
+import io.dealflow.events.v1.EventTypes;
+import io.dealflow.events.v1.Money;
+import io.dealflow.events.v1.PipelineDefined;
+import io.dealflow.events.v1.StageInfo;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Five hand-made deal histories through the real consumer; every expected number is worked out by hand
+ * in the comments of {@link #histories()}.
+ */
+@MicronautTest
+class FunnelTest extends AnalyticsTest {
+
+    private static final Instant T0 = Instant.parse("2026-10-01T08:00:00Z");
+    private final String pipeline = "p-" + UUID.randomUUID();
+    private final StageInfo a = new StageInfo("a", "Lead", 0, 10, "AWARENESS");
+    private final StageInfo b = new StageInfo("b", "Demo", 1, 40, "CONSIDERATION");
+    private final StageInfo c = new StageInfo("c", "Proposal", 2, 70, "DECISION");
+    private EventWriter writer;
+
+    private record Sent(String type, String deal, long seq, Instant at, Object payload) {
+    }
+
+    private final List<Sent> events = new ArrayList<>();
+
+    @BeforeAll
+    void publish() {
+        writer = new EventWriter();
+        histories();
+        events.forEach(e -> writer.send(e.type(), e.deal(), e.seq(), e.at(), e.payload()));
+    }
+
+    private void histories() {
+        events.add(new Sent(EventTypes.PIPELINE_DEFINED, pipeline, 0, T0, new PipelineDefined(pipeline, "Test", List.of(
+                new PipelineDefined.PipelineStage("a", "Lead", 0, 10, "AWARENESS", 7),
+                new PipelineDefined.PipelineStage("b", "Demo", 1, 40, "CONSIDERATION", null),
+                new PipelineDefined.PipelineStage("c", "Proposal", 2, 70, "DECISION", null)), List.of("Price"), T0, "system")));
+        // D1: a -(2h)-> b -(3h)-> c -(1h)-> won
+        String d1 = deal("x", a, 0);
+        move(d1, 1, a, b, 2);
+        move(d1, 2, b, c, 5);
+        events.add(new Sent(EventTypes.DEAL_WON, d1, 3, at(6), new DealWon(d1, pipeline, c, eur(), at(6), "u")));
+        // D2: a -(4h)-> b -(1h)-> lost
+        String d2 = deal("x", a, 0);
+        move(d2, 1, a, b, 4);
+        events.add(new Sent(EventTypes.DEAL_LOST, d2, 2, at(5), new DealLost(d2, pipeline, b, "Price", null, at(5), "u")));
+        // D3: stays open in a
+        deal("y", a, 0);
+        // D4: created in b, back to a after 10h, open
+        String d4 = deal("y", b, 0);
+        move(d4, 1, b, a, 10);
+        // D5: a -(1h)-> c (skipping b) -(2h)-> lost
+        String d5 = deal("y", a, 0);
+        move(d5, 1, a, c, 1);
+        events.add(new Sent(EventTypes.DEAL_LOST, d5, 2, at(3), new DealLost(d5, pipeline, c, "Price", "late", at(3), "u")));
+    }
+
+    private String deal(String owner, StageInfo stage, int hours) {
+        String id = UUID.randomUUID().toString();
+        events.add(new Sent(EventTypes.DEAL_CREATED, id, 0, at(hours), new DealCreated(id, pipeline, "Deal", eur(), owner, "web",
+                null, null, null, stage, at(hours), "u")));
+        return id;
+    }
+
+    private void move(String id, long seq, StageInfo from, StageInfo to, int hours) {
+        events.add(new Sent(EventTypes.DEAL_MOVED_TO_STAGE, id, seq, at(hours), new DealMovedToStage(id, pipeline, from, to, at(hours), "u")));
+    }
+
+    private static Instant at(int hours) {
+        return T0.plus(Duration.ofHours(hours));
+    }
+
+    private static Money eur() {
+        return new Money("100.00", "EUR");
+    }
+
+
+    @Test
+    void stageNumbersMatchTheHandWorkedHistories() throws Exception {
+        JsonNode funnel = await("/api/v1/funnel?pipelineId=" + pipeline,
+                r -> r.status() == 200 && r.body().get("totals").get("deals").asLong() == 5
+                        && r.body().get("totals").get("lost").asLong() == 2
+                        && r.body().get("stages").get(0).get("current").asLong() == 2).body();
+
+        JsonNode totals = funnel.get("totals");
+        assertEquals(5, totals.get("deals").asLong());
+        assertEquals(2, totals.get("open").asLong());
+        assertEquals(1, totals.get("won").asLong());
+        assertEquals(2, totals.get("lost").asLong());
+        assertEquals(0.3333, totals.get("winRate").asDouble(), 1e-9);
+        assertEquals(pipeline, funnel.get("filters").get("pipelineId").asText());
+        assertTrue(Instant.parse(funnel.get("asOf").asText()).compareTo(at(10)) >= 0, "asOf is the newest applied event time");
+
+        JsonNode stages = funnel.get("stages");
+        assertEquals(List.of("a", "b", "c"), List.of(stages.get(0).get("stageId").asText(), stages.get(1).get("stageId").asText(), stages.get(2).get("stageId").asText()));
+        expectStage(stages.get(0), 5, 5, 2, 3, 0, 0.8);
+        expectStage(stages.get(1), 4, 3, 0, 1, 1, 0.5);
+        expectStage(stages.get(2), 2, 2, 0, 1, 1, 0.5);
+
+        expectTime(stages.get(0).get("timeInStageHours"), 3, 2.333, 2.0, 3.6);
+        expectTime(stages.get(1).get("timeInStageHours"), 3, 4.667, 3.0, 8.6);
+        expectTime(stages.get(2).get("timeInStageHours"), 2, 1.5, 1.5, 1.9);
+    }
+
+    @Test
+    void filtersByOwnerAndSayWhichFiltersApplied() throws Exception {
+        JsonNode funnel = await("/api/v1/funnel?pipelineId=" + pipeline + "&ownerId=x",
+                r -> r.status() == 200 && r.body().get("totals").get("deals").asLong() == 2
+                        && r.body().get("totals").get("won").asLong() == 1 && r.body().get("totals").get("lost").asLong() == 1).body();
+        assertEquals("x", funnel.get("filters").get("ownerId").asText());
+        assertEquals(2, funnel.get("stages").get(0).get("reached").asLong());
+        assertEquals(2, funnel.get("stages").get(1).get("entered").asLong());
+    }
+
+    @Test
+    void redeliveredEventsChangeNothing() throws Exception {
+        JsonNode before = await("/api/v1/funnel?pipelineId=" + pipeline,
+                r -> r.status() == 200 && r.body().get("totals").get("deals").asLong() == 5 && r.body().get("totals").get("lost").asLong() == 2).body();
+        events.forEach(e -> writer.send(e.type(), e.deal(), e.seq(), e.at(), e.payload()));
+        // a marker deal on a fresh pipeline-less key proves the consumer got past the duplicates
+        String marker = UUID.randomUUID().toString();
+        writer.send(EventTypes.DEAL_CREATED, marker, 0, at(20), new DealCreated(marker, pipeline, "Marker", eur(), "z", "web",
+                null, null, null, a, at(20), "u"));
+        JsonNode after = await("/api/v1/funnel?pipelineId=" + pipeline,
+                r -> r.status() == 200 && r.body().get("totals").get("deals").asLong() == 6).body();
+        assertEquals(before.get("stages").get(1), after.get("stages").get(1), "stage b unchanged by the duplicates");
+        assertEquals(before.get("stages").get(2), after.get("stages").get(2), "stage c unchanged by the duplicates");
+        assertEquals(before.get("totals").get("won"), after.get("totals").get("won"));
+        assertEquals(before.get("totals").get("lost"), after.get("totals").get("lost"));
+        assertEquals(before.get("stages").get(0).get("entered").asLong() + 1, after.get("stages").get(0).get("entered").asLong());
+    }
+
+    @Test
+    void badQueriesGetProblemJson() throws Exception {
+        Reply unknown = get("/api/v1/funnel?pipelineId=nope-" + UUID.randomUUID());
+        assertEquals(404, unknown.status());
+        assertTrue(unknown.contentType().startsWith("application/problem+json"), unknown.contentType());
+        assertEquals("https://dealflow.io/problems/pipeline-not-found", unknown.body().get("type").asText());
+
+        Reply badDate = get("/api/v1/funnel?pipelineId=" + pipeline + "&from=last-tuesday");
+        assertEquals(400, badDate.status());
+        assertEquals("https://dealflow.io/problems/invalid-query", badDate.body().get("type").asText());
+
+        Reply noRoute = get("/api/v1/nothing-here");
+        assertEquals(404, noRoute.status());
+        assertTrue(noRoute.contentType().startsWith("application/problem+json"), noRoute.contentType());
+    }
+
+    private static void expectStage(JsonNode stage, long reached, long entered, long current, long advanced, long lost, double conversion) {
+        String id = stage.get("stageId").asText();
+        assertEquals(reached, stage.get("reached").asLong(), id + " reached");
+        assertEquals(entered, stage.get("entered").asLong(), id + " entered");
+        assertEquals(current, stage.get("current").asLong(), id + " current");
+        assertEquals(advanced, stage.get("advanced").asLong(), id + " advanced");
+        assertEquals(lost, stage.get("lost").asLong(), id + " lost");
+        assertEquals(conversion, stage.get("conversionRate").asDouble(), 1e-9, id + " conversion");
+    }
+
+    private static void expectTime(JsonNode time, long visits, double mean, double median, double p90) {
+        assertEquals(visits, time.get("visits").asLong());
+        assertEquals(mean, time.get("mean").asDouble(), 0.001);
+        assertEquals(median, time.get("median").asDouble(), 0.001);
+        assertEquals(p90, time.get("p90").asDouble(), 0.001);
+    }
+}

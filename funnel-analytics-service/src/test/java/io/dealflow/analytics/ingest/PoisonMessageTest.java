@@ -1,0 +1,92 @@
+package io.dealflow.analytics.ingest;
+
+import io.dealflow.analytics.support.AnalyticsTest;
+import io.dealflow.analytics.support.EventWriter;
+import io.dealflow.analytics.support.SharedKafka;
+import io.dealflow.events.v1.DealCreated;
+import io.dealflow.events.v1.EventTypes;
+import io.dealflow.events.v1.Money;
+import io.dealflow.events.v1.PipelineDefined;
+import io.dealflow.events.v1.StageInfo;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Unreadable records go to the dead-letter topic with the reason; unknown newer types are skipped; consumption goes on. */
+@MicronautTest
+class PoisonMessageTest extends AnalyticsTest {
+
+    @Test
+    void poisonIsParkedUnknownTypesSkippedAndGoodEventsStillApplied() throws Exception {
+        String pipeline = "poison-" + UUID.randomUUID();
+        Instant now = Instant.parse("2026-11-01T10:00:00Z");
+        String bad1 = "bad-json-" + UUID.randomUUID();
+        String bad2 = "no-headers-" + UUID.randomUUID();
+        String bad3 = "schema-" + UUID.randomUUID();
+        String good = UUID.randomUUID().toString();
+        StageInfo lead = new StageInfo("lead", "Lead", 0, 10, "AWARENESS");
+        try (EventWriter writer = new EventWriter()) {
+            writer.send(EventTypes.PIPELINE_DEFINED, pipeline, 0, now, new PipelineDefined(pipeline, "Poison", List.of(
+                    new PipelineDefined.PipelineStage("lead", "Lead", 0, 10, "AWARENESS", null)), List.of(), now, "system"));
+            RecordHeaders ce = new RecordHeaders();
+            ce.add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
+            ce.add("ce_id", "x1".getBytes(StandardCharsets.UTF_8));
+            ce.add("ce_type", EventTypes.DEAL_CREATED.getBytes(StandardCharsets.UTF_8));
+            ce.add("ce_source", "/test".getBytes(StandardCharsets.UTF_8));
+            ce.add("ce_subject", bad1.getBytes(StandardCharsets.UTF_8));
+            ce.add("ce_time", "2026-11-01T10:00:00Z".getBytes(StandardCharsets.UTF_8));
+            ce.add("ce_sequence", "0".getBytes(StandardCharsets.UTF_8));
+            ce.add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
+            writer.sendRaw(bad1, "{not json".getBytes(StandardCharsets.UTF_8), ce);
+            writer.sendRaw(bad2, "{}".getBytes(StandardCharsets.UTF_8), new RecordHeaders());
+            // well-formed CloudEvent, but the data breaks the schema: a negative amount and no stage
+            writer.send(EventTypes.DEAL_CREATED, bad3, 0, now, Map.of("dealId", bad3, "pipelineId", pipeline, "title", "t",
+                    "amount", Map.of("value", "-1", "currency", "EUR"), "occurredAt", now.toString(), "actor", "u"));
+            writer.send(EventTypes.DEAL_CREATED.replace(".v1", ".v7"), UUID.randomUUID().toString(), 0, now, Map.of("future", true));
+            writer.send(EventTypes.DEAL_CREATED, good, 0, now, new DealCreated(good, pipeline, "Good", new Money("5.00", "EUR"),
+                    null, null, null, null, null, lead, now, "u"));
+        }
+
+        await("/api/v1/funnel?pipelineId=" + pipeline, r -> r.status() == 200 && r.body().get("totals").get("deals").asLong() == 1);
+
+        Map<String, String> reasons = deadLetters(Set.of(bad1, bad2, bad3));
+        assertEquals(Set.of(bad1, bad2, bad3), reasons.keySet(), "all three poison records parked");
+        assertTrue(reasons.get(bad1).contains("unreadable JSON"), reasons.get(bad1));
+        assertTrue(reasons.get(bad2).contains("not a CloudEvent"), reasons.get(bad2));
+        assertTrue(reasons.get(bad3).contains("schema"), reasons.get(bad3));
+    }
+
+    private static Map<String, String> deadLetters(Set<String> keys) {
+        try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dlt-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(EventTypes.DEAD_LETTER_TOPIC));
+            List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline && !seen.stream().map(ConsumerRecord::key).collect(Collectors.toSet()).containsAll(keys)) {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+            }
+            return seen.stream().filter(r -> keys.contains(r.key())).collect(Collectors.toMap(ConsumerRecord::key,
+                    r -> new String(r.headers().lastHeader(DeadLetters.REASON_HEADER).value(), StandardCharsets.UTF_8), (x, y) -> x));
+        }
+    }
+}

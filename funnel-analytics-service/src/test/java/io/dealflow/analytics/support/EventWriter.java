@@ -1,0 +1,69 @@
+package io.dealflow.analytics.support;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.kafka.CloudEventSerializer;
+import io.dealflow.events.v1.EventTypes;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
+
+/** Writes events to the topic exactly as pipeline-service does: CloudEvents in Kafka binary mode. */
+public final class EventWriter implements AutoCloseable {
+
+    private final KafkaProducer<String, CloudEvent> producer;
+    private final KafkaProducer<String, byte[]> raw;
+    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    public EventWriter() {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(config, new StringSerializer(), new CloudEventSerializer());
+        raw = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    public void send(String type, String subject, long sequence, Instant time, Object payload) {
+        send(UUID.randomUUID().toString(), type, subject, sequence, time, payload);
+    }
+
+    public void send(String id, String type, String subject, long sequence, Instant time, Object payload) {
+        try {
+            CloudEvent event = CloudEventBuilder.v1().withId(id).withType(type)
+                    .withSource(URI.create(EventTypes.SOURCE)).withSubject(subject)
+                    .withTime(time.atOffset(ZoneOffset.UTC))
+                    .withExtension(EventTypes.SEQUENCE_EXTENSION, String.valueOf(sequence))
+                    .withDataContentType("application/json").withData(json.writeValueAsBytes(payload)).build();
+            producer.send(new ProducerRecord<>(EventTypes.TOPIC, subject, event)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A record with arbitrary headers and bytes, for poison-message tests. */
+    public void sendRaw(String key, byte[] value, RecordHeaders headers) {
+        try {
+            raw.send(new ProducerRecord<>(EventTypes.TOPIC, null, key, value, headers)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        raw.close();
+    }
+}
