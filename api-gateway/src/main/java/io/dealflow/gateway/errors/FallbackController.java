@@ -1,0 +1,23 @@
+package io.dealflow.gateway.errors;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Where the circuit breakers send a request whose downstream is down, slow or failing: a fast 503. */
+@RestController
+class FallbackController {
+
+    @RequestMapping("/fallback/{service}")
+    ResponseEntity<ProblemDetail> unavailable(@PathVariable String service) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .header("Retry-After", "5")
+                .body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable",
+                        service + " is not reachable right now; try again shortly"));
+    }
+}

@@ -1,0 +1,46 @@
+package io.dealflow.gateway;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A downstream that is not running gives a fast 503 problem+json, not a hang or a 500. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class DownstreamDownTest {
+
+    @DynamicPropertySource
+    static void downstreams(DynamicPropertyRegistry registry) {
+        int dead = RoutingTest.freePort();
+        registry.add("dealflow.pipeline-service-url", () -> "http://127.0.0.1:" + dead);
+        registry.add("dealflow.analytics-service-url", () -> "http://127.0.0.1:" + dead);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void stoppedDownstreamIsAFast503() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        for (String path : new String[] {"/api/v1/deals", "/api/v1/funnel"}) {
+            long start = System.nanoTime();
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(503, response.statusCode(), path + " " + response.body());
+            assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+            assertTrue(response.body().contains("https://dealflow.io/problems/service-unavailable"), response.body());
+            assertTrue(millis < 3000, path + " took " + millis + " ms");
+        }
+    }
+}
