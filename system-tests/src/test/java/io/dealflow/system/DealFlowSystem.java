@@ -1,0 +1,98 @@
+package io.dealflow.system;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole system as separate processes on free ports with fresh data folders: the broker, the two
+ * services and the gateway, started in dependency order and stopped in reverse.
+ */
+final class DealFlowSystem implements AutoCloseable {
+
+    final int kafkaPort = freePort();
+    final int pipelinePort = freePort();
+    final int analyticsPort = freePort();
+    final int gatewayPort = freePort();
+    private final List<ServiceProcess> started = new ArrayList<>();
+
+    static DealFlowSystem start() throws Exception {
+        DealFlowSystem system = new DealFlowSystem();
+        try {
+            system.boot();
+        } catch (Exception | Error e) {
+            system.close();
+            throw e;
+        }
+        return system;
+    }
+
+    String gateway() {
+        return "http://localhost:" + gatewayPort;
+    }
+
+    String kafka() {
+        return "localhost:" + kafkaPort;
+    }
+
+    private void boot() throws Exception {
+        Path root = Path.of(System.getProperty("dealflow.root", ".."));
+        Path data = Files.createTempDirectory("dealflow-system");
+        Path logs = root.resolve("system-tests/target/system-logs");
+        String kafka = kafka();
+
+        Map<String, String> broker = new HashMap<>();
+        broker.put("KAFKA_PORT", String.valueOf(kafkaPort));
+        broker.put("KAFKA_CONTROLLER_PORT", String.valueOf(freePort()));
+        broker.put("KAFKA_DATA_DIR", data.resolve("kafka").toString());
+        started.add(new ServiceProcess("local-kafka", root.resolve("local-kafka/target/local-kafka-exec.jar"), broker, logs)
+                .start().awaitLog("local-kafka ready", Duration.ofSeconds(60)));
+
+        Map<String, String> common = new HashMap<>();
+        common.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
+        common.put("DEALFLOW_DATA_DIR", data.toString());
+
+        Map<String, String> pipeline = new HashMap<>(common);
+        pipeline.put("PORT", String.valueOf(pipelinePort));
+        ServiceProcess pipelineService = new ServiceProcess("pipeline-service", root.resolve("pipeline-service/target/pipeline-service.jar"), pipeline, logs).start();
+        started.add(pipelineService);
+
+        Map<String, String> analytics = new HashMap<>(common);
+        analytics.put("PORT", String.valueOf(analyticsPort));
+        ServiceProcess analyticsService = new ServiceProcess("funnel-analytics-service",
+                root.resolve("funnel-analytics-service/target/funnel-analytics-service.jar"), analytics, logs).start();
+        started.add(analyticsService);
+
+        Map<String, String> gateway = new HashMap<>();
+        gateway.put("PORT", String.valueOf(gatewayPort));
+        gateway.put("PIPELINE_SERVICE_URL", "http://localhost:" + pipelinePort);
+        gateway.put("ANALYTICS_SERVICE_URL", "http://localhost:" + analyticsPort);
+        ServiceProcess gatewayService = new ServiceProcess("api-gateway", root.resolve("api-gateway/target/api-gateway.jar"), gateway, logs).start();
+        started.add(gatewayService);
+
+        pipelineService.awaitHealthy("http://localhost:" + pipelinePort + "/actuator/health/readiness", Duration.ofSeconds(120));
+        analyticsService.awaitHealthy("http://localhost:" + analyticsPort + "/health", Duration.ofSeconds(120));
+        gatewayService.awaitHealthy(gateway() + "/actuator/health", Duration.ofSeconds(120));
+    }
+
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            started.get(i).close();
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
