@@ -20,7 +20,7 @@ import java.util.function.Predicate;
 
 /**
  * The service against a real broker and a real database: H2 in memory per test class, or PostgreSQL
- * when DEALFLOW_TEST_PG_URL is set (then the consumer group and data ids are unique per class).
+ * when DEALFLOW_TEST_PG_URL_ANALYTICS is set (then in a schema of its own per test class).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class AnalyticsTest implements TestPropertyProvider {
@@ -37,7 +37,10 @@ public abstract class AnalyticsTest implements TestPropertyProvider {
         properties.put("dealflow.consumer-group", "analytics-test-" + UUID.randomUUID());
         String pg = System.getenv("DEALFLOW_TEST_PG_URL_ANALYTICS");
         if (pg != null && !pg.isBlank()) {
-            properties.put("datasources.default.url", pg);
+            String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+            properties.put("datasources.default.url", pg + (pg.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+            properties.put("flyway.datasources.default.default-schema", schema);
+            properties.put("flyway.datasources.default.create-schemas", "true");
             properties.put("datasources.default.username", System.getenv().getOrDefault("DEALFLOW_TEST_PG_USER", "postgres"));
             properties.put("datasources.default.password", System.getenv().getOrDefault("DEALFLOW_TEST_PG_PASSWORD", ""));
         } else {

@@ -6,8 +6,8 @@ import java.util.UUID;
 
 /**
  * H2 in memory by default; PostgreSQL when DEALFLOW_TEST_PG_URL is set (CI does:
- * jdbc:postgresql://127.0.0.1:5432/...). Each Spring context gets its own schema-less database
- * on H2; on PostgreSQL contexts share the database, so tests use fresh ids.
+ * jdbc:postgresql://127.0.0.1:5432/...). Each Spring context gets its own in-memory database on H2
+ * and its own schema on PostgreSQL.
  */
 public final class TestDatabase {
 
@@ -17,7 +17,11 @@ public final class TestDatabase {
     public static void register(DynamicPropertyRegistry registry) {
         String pg = System.getenv("DEALFLOW_TEST_PG_URL");
         if (pg != null && !pg.isBlank()) {
-            registry.add("spring.datasource.url", () -> pg);
+            // Every Spring context gets its own schema, so cached contexts never share token claims or rows.
+            String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+            registry.add("spring.datasource.url", () -> pg + (pg.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+            registry.add("spring.flyway.default-schema", () -> schema);
+            registry.add("spring.flyway.create-schemas", () -> "true");
             registry.add("spring.datasource.username", () -> env("DEALFLOW_TEST_PG_USER", "postgres"));
             registry.add("spring.datasource.password", () -> env("DEALFLOW_TEST_PG_PASSWORD", ""));
         } else {

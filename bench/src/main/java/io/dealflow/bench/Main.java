@@ -1,0 +1,43 @@
+package io.dealflow.bench;
+
+import io.dealflow.bench.demo.DemoLoader;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Command line of the bench jar: {@code demo} loads the demo data through the gateway.
+ * Options are {@code --name value} pairs.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage();
+            return;
+        }
+        Map<String, String> options = options(args);
+        switch (args[0]) {
+            case "demo" -> DemoLoader.run(options.getOrDefault("gateway", "http://localhost:8080"),
+                    options.getOrDefault("token", System.getenv("DEALFLOW_TOKEN")),
+                    Integer.parseInt(options.getOrDefault("deals", "300")),
+                    Long.parseLong(options.getOrDefault("seed", "7")));
+            default -> usage();
+        }
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        return options;
+    }
+
+    private static void usage() {
+        System.out.println("usage: java -jar bench-exec.jar demo [--gateway URL] [--token JWT] [--deals N] [--seed S]");
+    }
+}

@@ -1,0 +1,75 @@
+package io.dealflow.bench.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dealflow.bench.workload.DealPlan;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** Plays deal plans against the public REST API (through the gateway), as a CRM front end would. */
+public final class ApiClient {
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
+    private final String baseUrl;
+    private final String token;
+
+    public ApiClient(String baseUrl, String token) {
+        this.baseUrl = baseUrl;
+        this.token = token;
+    }
+
+    public JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return json.readTree(response.body());
+    }
+
+    /** Creates the deal and plays its steps; returns the deal id. */
+    public String play(DealPlan plan) throws IOException, InterruptedException {
+        ObjectNode body = json.createObjectNode();
+        body.put("title", plan.title());
+        body.putObject("amount").put("value", plan.amount().toPlainString()).put("currency", plan.currency());
+        body.put("ownerId", plan.ownerId());
+        body.put("source", plan.source());
+        body.put("company", plan.company());
+        body.put("contact", plan.contact());
+        body.put("expectedCloseDate", plan.expectedCloseDate().toString());
+        String id = post("/api/v1/deals", body.toString()).get("dealId").asText();
+        for (DealPlan.Step step : plan.steps()) {
+            if (step instanceof DealPlan.Move move) {
+                post("/api/v1/deals/" + id + "/moves", "{\"stageId\":\"" + move.stageId() + "\"}");
+            } else if (step instanceof DealPlan.Win) {
+                post("/api/v1/deals/" + id + "/win", "{}");
+            } else if (step instanceof DealPlan.Lose lose) {
+                post("/api/v1/deals/" + id + "/loss", "{\"reason\":\"" + lose.reason() + "\"}");
+            }
+        }
+        return id;
+    }
+
+    public JsonNode post(String path, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(request(path).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body().isBlank() ? null : json.readTree(response.body());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+        if (token != null && !token.isBlank()) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder;
+    }
+}

@@ -1,0 +1,28 @@
+package io.dealflow.bench.workload;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+
+/** One synthetic deal and everything that will happen to it, in order. */
+public record DealPlan(String title, BigDecimal amount, String currency, String ownerId, String source, String company,
+                       String contact, LocalDate expectedCloseDate, Instant createdAt, List<Step> steps) {
+
+    /** Something that happens to the deal at {@code at}. */
+    public sealed interface Step {
+        Instant at();
+    }
+
+    public record Move(String stageId, Instant at) implements Step {
+    }
+
+    public record Activity(String kind, Instant at) implements Step {
+    }
+
+    public record Win(Instant at) implements Step {
+    }
+
+    public record Lose(String reason, Instant at) implements Step {
+    }
+}

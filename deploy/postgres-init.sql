@@ -1,0 +1,2 @@
+create database pipeline;
+create database analytics;
