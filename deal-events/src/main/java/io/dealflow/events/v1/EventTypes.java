@@ -22,6 +22,8 @@ public final class EventTypes {
     public static final String DEAL_REOPENED = "io.dealflow.deal.reopened.v1";
     public static final String DEAL_ACTIVITY_LOGGED = "io.dealflow.deal.activity-logged.v1";
     public static final String PIPELINE_DEFINED = "io.dealflow.pipeline.defined.v1";
+    /** Same payload as {@link #PIPELINE_DEFINED}: the complete definition after the change. */
+    public static final String PIPELINE_CHANGED = "io.dealflow.pipeline.changed.v1";
 
     private static final Map<String, Class<?>> TYPES = Map.of(
             DEAL_CREATED, DealCreated.class,
@@ -31,7 +33,8 @@ public final class EventTypes {
             DEAL_LOST, DealLost.class,
             DEAL_REOPENED, DealReopened.class,
             DEAL_ACTIVITY_LOGGED, DealActivityLogged.class,
-            PIPELINE_DEFINED, PipelineDefined.class);
+            PIPELINE_DEFINED, PipelineDefined.class,
+            PIPELINE_CHANGED, PipelineDefined.class);
 
     private EventTypes() {
     }

@@ -12,7 +12,11 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
@@ -29,7 +33,7 @@ public class Deal {
     private String pipelineId;
     private StageSnapshot stage;
     private DealStatus status;
-    private Money amount;
+    private DealFields fields;
 
     protected Deal() {
     }
@@ -66,7 +70,66 @@ public class Deal {
     @CommandHandler
     public void handle(WinDeal command, Clock clock) {
         requireOpen("win");
-        apply(new DealWon(dealId, pipelineId, stage, amount, clock.instant()));
+        apply(new DealWon(dealId, pipelineId, stage, fields.amount(), clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(UpdateDeal command, Clock clock) {
+        requireOpen("change");
+        Set<String> named = command.fields();
+        DealFields v = command.values();
+        DealFields next = new DealFields(
+                named.contains("title") ? v.title() : fields.title(),
+                named.contains("amount") ? v.amount() : fields.amount(),
+                named.contains("ownerId") ? blankToNull(v.ownerId()) : fields.ownerId(),
+                named.contains("source") ? blankToNull(v.source()) : fields.source(),
+                named.contains("expectedCloseDate") ? v.expectedCloseDate() : fields.expectedCloseDate(),
+                named.contains("company") ? blankToNull(v.company()) : fields.company(),
+                named.contains("contact") ? blankToNull(v.contact()) : fields.contact());
+        requireTitle(next.title());
+        if (next.amount() == null) {
+            throw new ProblemException(Problem.INVALID_AMOUNT, "amount cannot be removed");
+        }
+        requireShortText("ownerId", next.ownerId());
+        requireShortText("source", next.source());
+        requireShortText("company", next.company());
+        requireShortText("contact", next.contact());
+        next = new DealFields(next.title().strip(), next.amount(), next.ownerId(), next.source(), next.expectedCloseDate(),
+                next.company(), next.contact());
+        List<FieldChange> changes = new ArrayList<>();
+        compare(changes, "title", fields.title(), next.title());
+        compare(changes, "amount", text(fields.amount()), text(next.amount()));
+        compare(changes, "ownerId", fields.ownerId(), next.ownerId());
+        compare(changes, "source", fields.source(), next.source());
+        compare(changes, "expectedCloseDate", text(fields.expectedCloseDate()), text(next.expectedCloseDate()));
+        compare(changes, "company", fields.company(), next.company());
+        compare(changes, "contact", fields.contact(), next.contact());
+        if (!changes.isEmpty()) {
+            apply(new DealUpdated(dealId, pipelineId, changes, next, clock.instant()));
+        }
+    }
+
+    @CommandHandler
+    public void handle(ReopenDeal command, Pipelines pipelines, Clock clock) {
+        if (status == DealStatus.OPEN) {
+            throw new ProblemException(Problem.DEAL_OPEN, "Deal " + dealId + " is open; only a closed deal can be reopened");
+        }
+        PipelineView pipeline = pipeline(pipelines, pipelineId);
+        Stage target = stageOf(pipeline, command.stageId() == null ? stage.id() : command.stageId());
+        apply(new DealReopened(dealId, pipelineId, status, StageSnapshot.of(pipeline, target), clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(LogActivity command, Clock clock) {
+        requireOpen("log an activity");
+        if (command.kind() == null) {
+            throw new ProblemException(Problem.VALIDATION, "kind must be one of CALL, MEETING, EMAIL, NOTE");
+        }
+        if (command.note() != null && command.note().length() > MAX_NOTE) {
+            throw new ProblemException(Problem.VALIDATION, "note must be at most " + MAX_NOTE + " characters");
+        }
+        apply(new ActivityLogged(dealId, pipelineId, command.activityId(), command.kind(), blankToNull(command.note()),
+                clock.instant()));
     }
 
     @CommandHandler
@@ -91,8 +154,20 @@ public class Deal {
         dealId = event.dealId();
         pipelineId = event.pipelineId();
         stage = event.stage();
-        amount = event.amount();
+        fields = new DealFields(event.title(), event.amount(), event.ownerId(), event.source(), event.expectedCloseDate(),
+                event.company(), event.contact());
         status = DealStatus.OPEN;
+    }
+
+    @EventSourcingHandler
+    void on(DealUpdated event) {
+        fields = event.fields();
+    }
+
+    @EventSourcingHandler
+    void on(DealReopened event) {
+        status = DealStatus.OPEN;
+        stage = event.stage();
     }
 
     @EventSourcingHandler
@@ -137,6 +212,19 @@ public class Deal {
         if (value != null && value.length() > MAX_TEXT) {
             throw new ProblemException(Problem.VALIDATION, field + " must be at most " + MAX_TEXT + " characters");
         }
+    }
+
+    private static void compare(List<FieldChange> changes, String field, String before, String after) {
+        if (!Objects.equals(before, after)) {
+            changes.add(new FieldChange(field, before, after));
+        }
+    }
+
+    private static String text(Object value) {
+        if (value instanceof Money money) {
+            return money.value().toPlainString() + " " + money.currency();
+        }
+        return value == null ? null : value.toString();
     }
 
     private static String blankToNull(String value) {

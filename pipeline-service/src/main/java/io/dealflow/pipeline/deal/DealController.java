@@ -1,11 +1,18 @@
 package io.dealflow.pipeline.deal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dealflow.pipeline.config.Actor;
 import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.springframework.format.annotation.DateTimeFormat;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -14,9 +21,16 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.math.BigDecimal;
 import java.net.URI;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 @RestController
@@ -24,48 +38,126 @@ import java.util.UUID;
 class DealController {
 
     private static final String DEFAULT_PIPELINE = "default";
+    private static final Set<String> PATCHABLE = Set.of("title", "amount", "ownerId", "source", "expectedCloseDate", "company", "contact");
 
     private final CommandGateway commands;
     private final DealViews views;
+    private final DealSearch search;
+    private final DealHistory history;
+    private final DealCreation creation;
+    private final IdempotencyKeys keys;
+    private final ObjectMapper json;
 
-    DealController(CommandGateway commands, DealViews views) {
+    DealController(CommandGateway commands, DealViews views, DealSearch search, DealHistory history,
+                   DealCreation creation, IdempotencyKeys keys, ObjectMapper json) {
         this.commands = commands;
         this.views = views;
+        this.search = search;
+        this.history = history;
+        this.creation = creation;
+        this.keys = keys;
+        this.json = json;
     }
 
     @PostMapping
     ResponseEntity<DealView> create(@RequestBody DealRequests.CreateDealBody body,
+                                    @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey,
                                     @RequestHeader(value = Actor.SUBJECT_HEADER, required = false) String actor) {
         if (body.amount() == null) {
             throw new ProblemException(Problem.INVALID_AMOUNT, "amount is required");
         }
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+            throw new ProblemException(Problem.VALIDATION, "Idempotency-Key must be 1–200 characters");
+        }
+        String requestHash = idempotencyKey == null ? null : IdempotencyKeys.hash(canonical(body));
+        if (idempotencyKey != null) {
+            Optional<ResponseEntity<DealView>> replay = replay(idempotencyKey, requestHash);
+            if (replay.isPresent()) {
+                return replay.get();
+            }
+        }
         String dealId = UUID.randomUUID().toString();
-        commands.sendAndWait(new CreateDeal(dealId, body.pipelineId() == null ? DEFAULT_PIPELINE : body.pipelineId(),
+        CreateDeal command = new CreateDeal(dealId, body.pipelineId() == null ? DEFAULT_PIPELINE : body.pipelineId(),
                 body.stageId(), body.title(), body.amount().toMoney(), body.ownerId(), body.source(),
-                body.expectedCloseDate(), body.company(), body.contact()), Actor.metaData(actor));
+                body.expectedCloseDate(), body.company(), body.contact());
+        try {
+            creation.create(command, Actor.metaData(actor), idempotencyKey, requestHash);
+        } catch (DealCreation.KeyTaken taken) {
+            return replay(idempotencyKey, requestHash).orElseThrow();
+        }
         DealView view = load(dealId);
         return ResponseEntity.created(URI.create("/api/v1/deals/" + dealId)).eTag(etag(view)).body(view);
     }
 
-    @GetMapping
-    Map<String, Object> list(@RequestParam(required = false) String pipelineId,
-                             @RequestParam(required = false) String stageId,
-                             @RequestParam(required = false) String status,
-                             @RequestParam(required = false) String ownerId,
-                             @RequestParam(defaultValue = "50") int limit,
-                             @RequestParam(required = false) String cursor) {
-        if (limit < 1 || limit > 500) {
-            throw new ProblemException(Problem.VALIDATION, "limit must be 1–500");
+    private Optional<ResponseEntity<DealView>> replay(String key, String requestHash) {
+        return keys.find(key).map(claim -> {
+            if (!claim.requestHash().equals(requestHash)) {
+                throw new ProblemException(Problem.IDEMPOTENCY_KEY_REUSED,
+                        "This Idempotency-Key was used with a different request; use a new key for a new deal");
+            }
+            DealView view = load(claim.dealId());
+            return ResponseEntity.status(HttpStatus.CREATED).location(URI.create("/api/v1/deals/" + view.dealId()))
+                    .eTag(etag(view)).header("Idempotent-Replayed", "true").body(view);
+        });
+    }
+
+    private String canonical(DealRequests.CreateDealBody body) {
+        try {
+            return json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
-        List<DealView> page = views.list(pipelineId, stageId, status, ownerId, limit, cursor);
-        String next = page.size() == limit ? page.get(page.size() - 1).dealId() : null;
-        return next == null ? Map.of("items", page) : Map.of("items", page, "nextCursor", next);
+    }
+
+    @GetMapping
+    DealSearch.Page list(@RequestParam(required = false) String pipelineId,
+                         @RequestParam(required = false) String stageId,
+                         @RequestParam(required = false) String status,
+                         @RequestParam(required = false) String ownerId,
+                         @RequestParam(required = false) String source,
+                         @RequestParam(required = false) BigDecimal minAmount,
+                         @RequestParam(required = false) BigDecimal maxAmount,
+                         @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate closeFrom,
+                         @RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate closeTo,
+                         @RequestParam(required = false) String sort,
+                         @RequestParam(required = false) String order,
+                         @RequestParam(defaultValue = "50") int limit,
+                         @RequestParam(required = false) String cursor) {
+        return search.search(new DealSearch.Criteria(pipelineId, stageId, status, ownerId, source, minAmount, maxAmount,
+                closeFrom, closeTo, sort, order, limit, cursor));
     }
 
     @GetMapping("/{dealId}")
     ResponseEntity<DealView> get(@PathVariable String dealId) {
         DealView view = load(dealId);
         return ResponseEntity.ok().eTag(etag(view)).body(view);
+    }
+
+    @GetMapping("/{dealId}/history")
+    Map<String, List<DealHistory.Entry>> history(@PathVariable String dealId) {
+        load(dealId);
+        return Map.of("events", history.of(dealId));
+    }
+
+    @PatchMapping(path = "/{dealId}", consumes = {"application/json", "application/merge-patch+json"})
+    ResponseEntity<DealView> update(@PathVariable String dealId, @RequestBody JsonNode body,
+                                    @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                    @RequestHeader(value = Actor.SUBJECT_HEADER, required = false) String actor) {
+        if (!(body instanceof ObjectNode patch) || patch.isEmpty()) {
+            throw new ProblemException(Problem.VALIDATION, "the body must be a JSON object with the fields to change");
+        }
+        Set<String> fields = new HashSet<>();
+        Iterator<String> names = patch.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!PATCHABLE.contains(name)) {
+                throw new ProblemException(Problem.VALIDATION, "'" + name + "' cannot be changed here; changeable: " + PATCHABLE);
+            }
+            fields.add(name);
+        }
+        DealFields values = new DealFields(text(patch, "title"), money(patch), text(patch, "ownerId"), text(patch, "source"),
+                date(patch), text(patch, "company"), text(patch, "contact"));
+        return send(dealId, new UpdateDeal(dealId, fields, values, version(ifMatch)), actor);
     }
 
     @PostMapping("/{dealId}/moves")
@@ -92,6 +184,29 @@ class DealController {
         return send(dealId, new LoseDeal(dealId, body.reason(), body.note(), version(ifMatch)), actor);
     }
 
+    @PostMapping("/{dealId}/reopen")
+    ResponseEntity<DealView> reopen(@PathVariable String dealId, @RequestBody(required = false) DealRequests.ReopenBody body,
+                                    @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                    @RequestHeader(value = Actor.SUBJECT_HEADER, required = false) String actor) {
+        return send(dealId, new ReopenDeal(dealId, body == null ? null : body.stageId(), version(ifMatch)), actor);
+    }
+
+    @PostMapping("/{dealId}/activities")
+    ResponseEntity<DealView> logActivity(@PathVariable String dealId, @RequestBody DealRequests.ActivityBody body,
+                                         @RequestHeader(value = Actor.SUBJECT_HEADER, required = false) String actor) {
+        ActivityKind kind;
+        try {
+            kind = body.kind() == null ? null : ActivityKind.valueOf(body.kind());
+        } catch (IllegalArgumentException e) {
+            kind = null;
+        }
+        if (kind == null) {
+            throw new ProblemException(Problem.VALIDATION, "kind must be one of CALL, MEETING, EMAIL, NOTE");
+        }
+        ResponseEntity<DealView> response = send(dealId, new LogActivity(dealId, UUID.randomUUID().toString(), kind, body.note()), actor);
+        return ResponseEntity.status(HttpStatus.CREATED).headers(response.getHeaders()).body(response.getBody());
+    }
+
     private ResponseEntity<DealView> send(String dealId, Object command, String actor) {
         load(dealId);
         commands.sendAndWait(command, Actor.metaData(actor));
@@ -105,6 +220,43 @@ class DealController {
 
     private static String etag(DealView view) {
         return "\"" + view.version() + "\"";
+    }
+
+    private static String text(ObjectNode patch, String field) {
+        JsonNode node = patch.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw new ProblemException(Problem.VALIDATION, field + " must be a string");
+        }
+        return node.asText();
+    }
+
+    private static Money money(ObjectNode patch) {
+        JsonNode node = patch.get("amount");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        JsonNode value = node.get("value");
+        JsonNode currency = node.get("currency");
+        if (!node.isObject() || value == null || currency == null || !currency.isTextual() || !(value.isTextual() || value.isNumber())) {
+            throw new ProblemException(Problem.INVALID_AMOUNT, "amount must be {\"value\": \"1200.00\", \"currency\": \"EUR\"}");
+        }
+        try {
+            return Money.of(new BigDecimal(value.asText()), currency.asText());
+        } catch (NumberFormatException e) {
+            throw new ProblemException(Problem.INVALID_AMOUNT, "amount value must be a decimal number");
+        }
+    }
+
+    private static LocalDate date(ObjectNode patch) {
+        String text = text(patch, "expectedCloseDate");
+        try {
+            return text == null ? null : LocalDate.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new ProblemException(Problem.VALIDATION, "expectedCloseDate must be an ISO date, e.g. 2027-01-31");
+        }
     }
 
     static Long version(String ifMatch) {

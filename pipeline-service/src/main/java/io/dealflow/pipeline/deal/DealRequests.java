@@ -24,4 +24,10 @@ final class DealRequests {
 
     record LossBody(String reason, String note) {
     }
+
+    record ReopenBody(String stageId) {
+    }
+
+    record ActivityBody(String kind, String note) {
+    }
 }

@@ -35,4 +35,19 @@ class DealViewProjection {
     void on(DealLost event, @SequenceNumber long version) {
         views.closed(event.dealId(), DealStatus.LOST, event.reason(), event.note(), event.occurredAt(), version);
     }
+
+    @EventHandler
+    void on(DealUpdated event, @SequenceNumber long version) {
+        views.updated(event.dealId(), event.fields(), event.occurredAt(), version);
+    }
+
+    @EventHandler
+    void on(DealReopened event, @SequenceNumber long version) {
+        views.reopened(event.dealId(), event.stage().id(), event.occurredAt(), version);
+    }
+
+    @EventHandler
+    void on(ActivityLogged event, @SequenceNumber long version) {
+        views.activity(event.dealId(), event.occurredAt(), version);
+    }
 }

@@ -1,5 +1,6 @@
 package io.dealflow.pipeline.deal;
 
+import io.dealflow.pipeline.pipeline.StageOccupancy;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
@@ -11,16 +12,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
 import java.util.Optional;
 
 /** The deal_view table: one row per deal, kept current by {@link DealViewProjection}. */
 @Component
-public class DealViews {
+public class DealViews implements StageOccupancy {
 
-    private static final RowMapper<DealView> ROW = DealViews::map;
+    static final RowMapper<DealView> ROW = DealViews::map;
     private final JdbcTemplate jdbc;
 
     public DealViews(JdbcTemplate jdbc) {
@@ -31,32 +31,15 @@ public class DealViews {
         return jdbc.query("select * from deal_view where deal_id = ?", ROW, dealId).stream().findFirst();
     }
 
-    public List<DealView> list(String pipelineId, String stageId, String status, String ownerId, int limit, String after) {
-        StringBuilder sql = new StringBuilder("select * from deal_view where 1 = 1");
-        List<Object> args = new ArrayList<>();
-        if (pipelineId != null) {
-            sql.append(" and pipeline_id = ?");
-            args.add(pipelineId);
-        }
-        if (stageId != null) {
-            sql.append(" and stage_id = ?");
-            args.add(stageId);
-        }
-        if (status != null) {
-            sql.append(" and status = ?");
-            args.add(status);
-        }
-        if (ownerId != null) {
-            sql.append(" and owner_id = ?");
-            args.add(ownerId);
-        }
-        if (after != null) {
-            sql.append(" and deal_id > ?");
-            args.add(after);
-        }
-        sql.append(" order by deal_id limit ?");
-        args.add(limit);
-        return jdbc.query(sql.toString(), ROW, args.toArray());
+    public List<DealView> query(String sql, Object... args) {
+        return jdbc.query(sql, ROW, args);
+    }
+
+    @Override
+    public long dealsIn(String pipelineId, String stageId) {
+        Long count = jdbc.queryForObject("select count(*) from deal_view where pipeline_id = ? and stage_id = ?",
+                Long.class, pipelineId, stageId);
+        return count == null ? 0 : count;
     }
 
     void insert(DealCreated e, long version) {
@@ -66,8 +49,7 @@ public class DealViews {
                     company, contact, stage_id, status, created_at, updated_at, stage_entered_at, version)
                 values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'OPEN', ?, ?, ?, ?)""",
                 e.dealId(), e.pipelineId(), e.title(), e.amount().value(), e.amount().currency(), e.ownerId(), e.source(),
-                e.expectedCloseDate() == null ? null : Date.valueOf(e.expectedCloseDate()), e.company(), e.contact(),
-                e.stage().id(), at, at, at, version);
+                date(e.expectedCloseDate()), e.company(), e.contact(), e.stage().id(), at, at, at, version);
     }
 
     void moved(String dealId, String stageId, Instant at, long version) {
@@ -80,6 +62,35 @@ public class DealViews {
                 status.name(), reason, note, Timestamp.from(at), Timestamp.from(at), version, dealId);
     }
 
+    void updated(String dealId, DealFields f, Instant at, long version) {
+        jdbc.update("""
+                update deal_view set title = ?, amount = ?, currency = ?, owner_id = ?, source = ?, expected_close_date = ?,
+                    company = ?, contact = ?, updated_at = ?, version = ? where deal_id = ?""",
+                f.title(), f.amount().value(), f.amount().currency(), f.ownerId(), f.source(), date(f.expectedCloseDate()),
+                f.company(), f.contact(), Timestamp.from(at), version, dealId);
+    }
+
+    void reopened(String dealId, String stageId, Instant at, long version) {
+        jdbc.update("""
+                update deal_view set status = 'OPEN', stage_id = ?, stage_entered_at = ?, lost_reason = null, lost_note = null,
+                    closed_at = null, updated_at = ?, version = ? where deal_id = ?""",
+                stageId, Timestamp.from(at), Timestamp.from(at), version, dealId);
+    }
+
+    void activity(String dealId, Instant at, long version) {
+        jdbc.update("update deal_view set last_activity_at = ?, updated_at = ?, version = ? where deal_id = ?",
+                Timestamp.from(at), Timestamp.from(at), version, dealId);
+    }
+
+    static DealView.MoneyJson money(BigDecimal amount, String currency) {
+        int digits = Math.max(0, Currency.getInstance(currency).getDefaultFractionDigits());
+        return new DealView.MoneyJson(amount.setScale(digits, RoundingMode.HALF_EVEN).toPlainString(), currency);
+    }
+
+    private static Date date(java.time.LocalDate date) {
+        return date == null ? null : Date.valueOf(date);
+    }
+
     private static DealView map(ResultSet rs, int row) throws SQLException {
         Date close = rs.getDate("expected_close_date");
         return new DealView(rs.getString("deal_id"), rs.getString("pipeline_id"), rs.getString("title"),
@@ -88,11 +99,6 @@ public class DealViews {
                 rs.getString("company"), rs.getString("contact"), rs.getString("stage_id"), rs.getString("status"),
                 rs.getString("lost_reason"), rs.getString("lost_note"), instant(rs, "created_at"), instant(rs, "updated_at"),
                 instant(rs, "stage_entered_at"), instant(rs, "last_activity_at"), instant(rs, "closed_at"), rs.getLong("version"));
-    }
-
-    static DealView.MoneyJson money(BigDecimal amount, String currency) {
-        int digits = Math.max(0, Currency.getInstance(currency).getDefaultFractionDigits());
-        return new DealView.MoneyJson(amount.setScale(digits, RoundingMode.HALF_EVEN).toPlainString(), currency);
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

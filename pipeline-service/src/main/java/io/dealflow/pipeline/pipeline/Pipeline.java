@@ -10,6 +10,7 @@ import org.axonframework.spring.stereotype.Aggregate;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
@@ -20,6 +21,7 @@ public class Pipeline {
 
     @AggregateIdentifier
     private String pipelineId;
+    private List<String> stageIds = List.of();
 
     protected Pipeline() {
     }
@@ -31,9 +33,33 @@ public class Pipeline {
                 command.lostReasons() == null ? List.of() : List.copyOf(command.lostReasons()), clock.instant()));
     }
 
+    @CommandHandler
+    public void handle(ChangePipeline command, StageOccupancy occupancy, Clock clock) {
+        validate(new DefinePipeline(command.pipelineId(), command.name(), command.stages(), command.lostReasons()));
+        Set<String> kept = new HashSet<>();
+        command.stages().forEach(stage -> kept.add(stage.id()));
+        for (String removed : stageIds) {
+            if (!kept.contains(removed)) {
+                long deals = occupancy.dealsIn(pipelineId, removed);
+                if (deals > 0) {
+                    throw new ProblemException(Problem.STAGE_IN_USE, "Stage '" + removed + "' still holds " + deals
+                            + " deal(s); move them first", Map.of("stageId", removed, "deals", deals));
+                }
+            }
+        }
+        apply(new PipelineChanged(pipelineId, command.name().strip(), List.copyOf(command.stages()),
+                command.lostReasons() == null ? List.of() : List.copyOf(command.lostReasons()), clock.instant()));
+    }
+
     @EventSourcingHandler
     void on(PipelineDefined event) {
         this.pipelineId = event.pipelineId();
+        this.stageIds = event.stages().stream().map(Stage::id).toList();
+    }
+
+    @EventSourcingHandler
+    void on(PipelineChanged event) {
+        this.stageIds = event.stages().stream().map(Stage::id).toList();
     }
 
     static void validate(DefinePipeline command) {
@@ -43,8 +69,12 @@ public class Pipeline {
         if (command.name() == null || command.name().isBlank() || command.name().length() > 200) {
             throw new ProblemException(Problem.VALIDATION, "pipeline name must be 1–200 characters");
         }
-        if (command.stages() == null || command.stages().isEmpty()) {
-            throw new ProblemException(Problem.VALIDATION, "a pipeline needs at least one stage");
+        if (command.stages() == null || command.stages().isEmpty() || command.stages().size() > 50) {
+            throw new ProblemException(Problem.VALIDATION, "a pipeline needs 1–50 stages");
+        }
+        if (command.lostReasons() != null && (command.lostReasons().size() > 100 || command.lostReasons().stream()
+                .anyMatch(r -> r == null || r.isBlank() || r.length() > 200))) {
+            throw new ProblemException(Problem.VALIDATION, "lost reasons must be at most 100 texts of 1–200 characters");
         }
         Set<String> ids = new HashSet<>();
         for (Stage stage : command.stages()) {

@@ -7,6 +7,7 @@ import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,13 +34,13 @@ public class PipelineCatalog implements Pipelines {
                 mapper());
     }
 
-    void save(PipelineDefined event, long version) {
-        String definition = write(new Definition(event.stages(), event.lostReasons()));
+    void save(String pipelineId, String name, List<Stage> stages, List<String> lostReasons, Instant at, long version) {
+        String definition = write(new Definition(stages, lostReasons));
         int updated = jdbc.update("update pipeline_view set name = ?, definition = ?, version = ? where pipeline_id = ?",
-                event.name(), definition, version, event.pipelineId());
+                name, definition, version, pipelineId);
         if (updated == 0) {
             jdbc.update("insert into pipeline_view (pipeline_id, name, definition, version, defined_at) values (?, ?, ?, ?, ?)",
-                    event.pipelineId(), event.name(), definition, version, Timestamp.from(event.occurredAt()));
+                    pipelineId, name, definition, version, Timestamp.from(at));
         }
     }
 

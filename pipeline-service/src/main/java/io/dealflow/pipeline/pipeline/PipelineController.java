@@ -8,6 +8,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -52,5 +53,31 @@ class PipelineController {
         }
         commands.sendAndWait(command, Actor.metaData(actor));
         return ResponseEntity.created(URI.create("/api/v1/pipelines/" + body.id())).body(get(body.id()));
+    }
+
+    record ChangePipelineBody(String name, List<Stage> stages, List<String> lostReasons) {
+    }
+
+    /** Replaces name, stages and lost reasons. Stages are matched by id: a renamed stage keeps its id and its deals. */
+    @PutMapping("/{pipelineId}")
+    ResponseEntity<PipelineView> change(@PathVariable String pipelineId, @RequestBody ChangePipelineBody body,
+                                        @RequestHeader(value = "If-Match", required = false) String ifMatch,
+                                        @RequestHeader(value = Actor.SUBJECT_HEADER, required = false) String actor) {
+        get(pipelineId);
+        commands.sendAndWait(new ChangePipeline(pipelineId, body.name(), body.stages(), body.lostReasons(), version(ifMatch)),
+                Actor.metaData(actor));
+        PipelineView view = get(pipelineId);
+        return ResponseEntity.ok().eTag("\"" + view.version() + "\"").body(view);
+    }
+
+    private static Long version(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(ifMatch.replace("W/", "").replace("\"", "").strip());
+        } catch (NumberFormatException e) {
+            throw new ProblemException(Problem.VALIDATION, "If-Match must be an ETag returned by this API");
+        }
     }
 }

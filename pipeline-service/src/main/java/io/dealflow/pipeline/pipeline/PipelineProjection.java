@@ -17,6 +17,11 @@ class PipelineProjection {
 
     @EventHandler
     void on(PipelineDefined event, @SequenceNumber long sequence) {
-        catalog.save(event, sequence);
+        catalog.save(event.pipelineId(), event.name(), event.stages(), event.lostReasons(), event.occurredAt(), sequence);
+    }
+
+    @EventHandler
+    void on(PipelineChanged event, @SequenceNumber long sequence) {
+        catalog.save(event.pipelineId(), event.name(), event.stages(), event.lostReasons(), event.occurredAt(), sequence);
     }
 }

@@ -4,7 +4,12 @@ import io.dealflow.events.v1.EventTypes;
 import io.dealflow.events.v1.Money;
 import io.dealflow.events.v1.PipelineDefined;
 import io.dealflow.events.v1.StageInfo;
+import io.dealflow.pipeline.deal.ActivityLogged;
 import io.dealflow.pipeline.deal.DealCreated;
+import io.dealflow.pipeline.deal.DealFields;
+import io.dealflow.pipeline.deal.DealReopened;
+import io.dealflow.pipeline.deal.DealUpdated;
+import io.dealflow.pipeline.deal.FieldChange;
 import io.dealflow.pipeline.deal.DealLost;
 import io.dealflow.pipeline.deal.DealMovedToStage;
 import io.dealflow.pipeline.deal.DealWon;
@@ -46,16 +51,39 @@ public final class PublicEvents {
             return new Mapped(EventTypes.DEAL_LOST, e.dealId(), new io.dealflow.events.v1.DealLost(
                     e.dealId(), e.pipelineId(), stage(e.stage()), e.reason(), e.note(), e.occurredAt(), actor));
         }
+        if (event instanceof DealUpdated e) {
+            DealFields f = e.fields();
+            return new Mapped(EventTypes.DEAL_UPDATED, e.dealId(), new io.dealflow.events.v1.DealUpdated(
+                    e.dealId(), e.pipelineId(), e.changes().stream().map(FieldChange::field).toList(), f.title(),
+                    money(f.amount()), f.ownerId(), f.source(), f.expectedCloseDate(), f.company(), f.contact(),
+                    e.occurredAt(), actor));
+        }
+        if (event instanceof DealReopened e) {
+            return new Mapped(EventTypes.DEAL_REOPENED, e.dealId(), new io.dealflow.events.v1.DealReopened(
+                    e.dealId(), e.pipelineId(), e.previousStatus().name(), stage(e.stage()), e.occurredAt(), actor));
+        }
+        if (event instanceof ActivityLogged e) {
+            return new Mapped(EventTypes.DEAL_ACTIVITY_LOGGED, e.dealId(), new io.dealflow.events.v1.DealActivityLogged(
+                    e.dealId(), e.pipelineId(), e.activityId(), e.kind().name(), e.note(), e.occurredAt(), actor));
+        }
         if (event instanceof io.dealflow.pipeline.pipeline.PipelineDefined e) {
-            List<PipelineDefined.PipelineStage> stages = new ArrayList<>();
-            for (int i = 0; i < e.stages().size(); i++) {
-                Stage s = e.stages().get(i);
-                stages.add(new PipelineDefined.PipelineStage(s.id(), s.name(), i, s.probability(), s.phase().name(), s.rottingDays()));
-            }
             return new Mapped(EventTypes.PIPELINE_DEFINED, e.pipelineId(),
-                    new PipelineDefined(e.pipelineId(), e.name(), stages, e.lostReasons(), e.occurredAt(), actor));
+                    new PipelineDefined(e.pipelineId(), e.name(), stages(e.stages()), e.lostReasons(), e.occurredAt(), actor));
+        }
+        if (event instanceof io.dealflow.pipeline.pipeline.PipelineChanged e) {
+            return new Mapped(EventTypes.PIPELINE_CHANGED, e.pipelineId(),
+                    new PipelineDefined(e.pipelineId(), e.name(), stages(e.stages()), e.lostReasons(), e.occurredAt(), actor));
         }
         return null;
+    }
+
+    private static List<PipelineDefined.PipelineStage> stages(List<Stage> stages) {
+        List<PipelineDefined.PipelineStage> result = new ArrayList<>();
+        for (int i = 0; i < stages.size(); i++) {
+            Stage s = stages.get(i);
+            result.add(new PipelineDefined.PipelineStage(s.id(), s.name(), i, s.probability(), s.phase().name(), s.rottingDays()));
+        }
+        return result;
     }
 
     private static Money money(io.dealflow.pipeline.deal.Money money) {

@@ -14,6 +14,8 @@ public enum Problem {
     DEAL_NOT_FOUND(HttpStatus.NOT_FOUND, "deal-not-found", "Deal not found"),
     PIPELINE_NOT_FOUND(HttpStatus.NOT_FOUND, "pipeline-not-found", "Pipeline not found"),
     PIPELINE_EXISTS(HttpStatus.CONFLICT, "pipeline-exists", "Pipeline already exists"),
+    STAGE_IN_USE(HttpStatus.CONFLICT, "stage-in-use", "Stage still holds deals"),
+    IDEMPOTENCY_KEY_REUSED(HttpStatus.UNPROCESSABLE_ENTITY, "idempotency-key-reused", "Idempotency-Key used with another request"),
     DEAL_CLOSED(HttpStatus.CONFLICT, "deal-closed", "Deal is closed"),
     DEAL_OPEN(HttpStatus.CONFLICT, "deal-open", "Deal is open"),
     CONCURRENT_MODIFICATION(HttpStatus.CONFLICT, "concurrent-modification", "Deal changed concurrently"),

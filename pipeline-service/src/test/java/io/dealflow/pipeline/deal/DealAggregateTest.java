@@ -128,6 +128,62 @@ class DealAggregateTest {
     }
 
     @Test
+    void updatesOnlyWhatChangedAndStoresNothingWithoutAChange() {
+        DealFields after = new DealFields("ACME", Money.of(new BigDecimal("1500"), "EUR"), "bob", "web",
+                LocalDate.parse("2027-01-31"), "ACME", "Jane");
+        fixture.given(created())
+                .when(new UpdateDeal("d1", java.util.Set.of("amount", "ownerId"),
+                        new DealFields(null, Money.of(new BigDecimal("1500"), "EUR"), "bob", null, null, null, null), null))
+                .expectEvents(new DealUpdated("d1", "default", List.of(
+                        new FieldChange("amount", "1200.00 EUR", "1500.00 EUR"),
+                        new FieldChange("ownerId", "alice", "bob")), after, NOW));
+        fixture.given(created())
+                .when(new UpdateDeal("d1", java.util.Set.of("title"), new DealFields("ACME", null, null, null, null, null, null), null))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+    }
+
+    @Test
+    void updateRulesKeepTitleAndAmount() {
+        fixture.given(created())
+                .when(new UpdateDeal("d1", java.util.Set.of("title"), new DealFields(" ", null, null, null, null, null, null), null))
+                .expectException(ProblemException.class).expectNoEvents();
+        fixture.given(created())
+                .when(new UpdateDeal("d1", java.util.Set.of("amount"), new DealFields(null, null, null, null, null, null, null), null))
+                .expectException(ProblemException.class).expectNoEvents();
+        fixture.given(created())
+                .when(new UpdateDeal("d1", java.util.Set.of("ownerId"), new DealFields(null, null, "o".repeat(201), null, null, null, null), null))
+                .expectException(ProblemException.class).expectNoEvents();
+    }
+
+    @Test
+    void reopensOnlyClosedDealsIntoAStageOfThePipeline() {
+        DealLost lost = new DealLost("d1", "default", LEAD, "Price", null, NOW);
+        fixture.given(created(), lost).when(new ReopenDeal("d1", null, null))
+                .expectEvents(new DealReopened("d1", "default", DealStatus.LOST, LEAD, NOW));
+        fixture.given(created(), lost).when(new ReopenDeal("d1", "qualified", null))
+                .expectEvents(new DealReopened("d1", "default", DealStatus.LOST, QUALIFIED, NOW));
+        fixture.given(created(), lost).when(new ReopenDeal("d1", "elsewhere", null))
+                .expectException(ProblemException.class).expectNoEvents();
+        fixture.given(created()).when(new ReopenDeal("d1", null, null))
+                .expectException(ProblemException.class).expectNoEvents();
+        fixture.given(created(), lost, new DealReopened("d1", "default", DealStatus.LOST, LEAD, NOW))
+                .when(new MoveDealToStage("d1", "qualified", null)).expectSuccessfulHandlerExecution();
+    }
+
+    @Test
+    void activitiesOnOpenDealsOnly() {
+        fixture.given(created()).when(new LogActivity("d1", "a1", ActivityKind.CALL, "intro call"))
+                .expectEvents(new ActivityLogged("d1", "default", "a1", ActivityKind.CALL, "intro call", NOW));
+        fixture.given(created()).when(new LogActivity("d1", "a1", ActivityKind.NOTE, "n".repeat(2001)))
+                .expectException(ProblemException.class).expectNoEvents();
+        fixture.given(created(), new DealWon("d1", "default", LEAD, EUR_1200, NOW))
+                .when(new LogActivity("d1", "a1", ActivityKind.CALL, null)).expectException(ProblemException.class).expectNoEvents();
+        fixture.given(created(), new DealWon("d1", "default", LEAD, EUR_1200, NOW))
+                .when(new UpdateDeal("d1", java.util.Set.of("title"), new DealFields("New", null, null, null, null, null, null), null))
+                .expectException(ProblemException.class).expectNoEvents();
+    }
+
+    @Test
     void moneyRulesAreEnforced() {
         assertEquals(Problem.INVALID_AMOUNT, assertThrows(ProblemException.class, () -> Money.of(new BigDecimal("-1"), "EUR")).problem());
         assertEquals(Problem.INVALID_AMOUNT, assertThrows(ProblemException.class, () -> Money.of(new BigDecimal("1.001"), "EUR")).problem());

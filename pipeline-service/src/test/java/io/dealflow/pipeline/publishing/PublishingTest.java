@@ -87,6 +87,45 @@ class PublishingTest extends IntegrationTest {
         assertEquals("CONSIDERATION", lostEvent.get("stage").get("phase").asText());
     }
 
+    @Test
+    void everyEventTypeIsPublishedSchemaValid() throws Exception {
+        String deal = UUID.randomUUID().toString();
+        String pipeline = "pub-" + UUID.randomUUID().toString().substring(0, 8);
+        var stages = List.of(new io.dealflow.pipeline.pipeline.Stage("s1", "One", 10, io.dealflow.pipeline.pipeline.Phase.INTEREST, 3),
+                new io.dealflow.pipeline.pipeline.Stage("s2", "Two", 60, io.dealflow.pipeline.pipeline.Phase.DECISION, null));
+        commands.sendAndWait(new io.dealflow.pipeline.pipeline.DefinePipeline(pipeline, "Pub", stages, List.of("Price")), Actor.metaData("admin"));
+        commands.sendAndWait(new io.dealflow.pipeline.pipeline.ChangePipeline(pipeline, "Pub renamed", stages, List.of("Price", "Timing"), null),
+                Actor.metaData("admin"));
+        commands.sendAndWait(new CreateDeal(deal, pipeline, null, "All types", Money.of(new BigDecimal("5"), "EUR"), "o", "s",
+                null, null, null), Actor.metaData("u"));
+        commands.sendAndWait(new io.dealflow.pipeline.deal.UpdateDeal(deal, Set.of("amount", "expectedCloseDate"),
+                new io.dealflow.pipeline.deal.DealFields(null, Money.of(new BigDecimal("7.25"), "EUR"), null, null,
+                        LocalDate.parse("2027-05-01"), null, null), null), Actor.metaData("u"));
+        commands.sendAndWait(new io.dealflow.pipeline.deal.LogActivity(deal, "act-1", io.dealflow.pipeline.deal.ActivityKind.MEETING, "demo"),
+                Actor.metaData("u"));
+        commands.sendAndWait(new LoseDeal(deal, "Timing", null, null), Actor.metaData("u"));
+        commands.sendAndWait(new io.dealflow.pipeline.deal.ReopenDeal(deal, "s2", null), Actor.metaData("u"));
+
+        List<ConsumerRecord<String, byte[]>> records;
+        try (TopicReader reader = new TopicReader(SharedKafka.get().bootstrapServers(), EventTypes.TOPIC)) {
+            records = reader.readUntil(seen -> ofDeals(seen, deal, pipeline).size() >= 7, Duration.ofSeconds(30));
+        }
+        records = ofDeals(records, deal, pipeline);
+        List<String> types = records.stream().map(r -> header(r, "ce_type")).toList();
+        assertEquals(List.of(EventTypes.PIPELINE_DEFINED, EventTypes.PIPELINE_CHANGED), types.stream().filter(t -> t.contains("pipeline")).toList());
+        assertEquals(List.of(EventTypes.DEAL_CREATED, EventTypes.DEAL_UPDATED, EventTypes.DEAL_ACTIVITY_LOGGED, EventTypes.DEAL_LOST,
+                EventTypes.DEAL_REOPENED), types.stream().filter(t -> t.contains(".deal.")).toList());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            String type = header(record, "ce_type");
+            JsonNode payload = json.readTree(record.value());
+            var errors = schemas.getSchema(getClass().getClassLoader().getResourceAsStream(EventTypes.schemaResource(type))).validate(payload);
+            assertEquals(Set.of(), errors, type + " " + payload);
+        }
+        JsonNode updated = json.readTree(records.stream().filter(r -> EventTypes.DEAL_UPDATED.equals(header(r, "ce_type"))).findFirst().orElseThrow().value());
+        assertEquals(Set.of("amount", "expectedCloseDate"), Set.of(updated.get("changed").get(0).asText(), updated.get("changed").get(1).asText()));
+        assertEquals("7.25", updated.get("amount").get("value").asText());
+    }
+
     private static List<ConsumerRecord<String, byte[]>> ofDeals(List<ConsumerRecord<String, byte[]>> records, String... ids) {
         Set<String> wanted = Set.of(ids);
         return records.stream().filter(r -> wanted.contains(r.key())).toList();

@@ -1,0 +1,5 @@
+package io.dealflow.pipeline.deal;
+
+public enum ActivityKind {
+    CALL, MEETING, EMAIL, NOTE
+}

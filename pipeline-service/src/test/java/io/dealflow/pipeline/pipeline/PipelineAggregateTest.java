@@ -1,0 +1,75 @@
+package io.dealflow.pipeline.pipeline;
+
+import io.dealflow.pipeline.web.Problem;
+import io.dealflow.pipeline.web.ProblemException;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import static org.axonframework.test.matchers.Matchers.matches;
+
+class PipelineAggregateTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-20T10:00:00Z");
+    private static final Stage LEAD = new Stage("lead", "Lead", 10, Phase.AWARENESS, 7);
+    private static final Stage DEMO = new Stage("demo", "Demo", 40, Phase.CONSIDERATION, null);
+    private AggregateTestFixture<Pipeline> fixture;
+    private long dealsInDemo;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(Pipeline.class);
+        fixture.registerInjectableResource(Clock.fixed(NOW, ZoneOffset.UTC));
+        fixture.registerInjectableResource((StageOccupancy) (pipeline, stage) -> stage.equals("demo") ? dealsInDemo : 0);
+    }
+
+    private PipelineDefined defined() {
+        return new PipelineDefined("renewals", "Renewals", List.of(LEAD, DEMO), List.of("Price"), NOW);
+    }
+
+    @Test
+    void definesAPipeline() {
+        fixture.givenNoPriorActivity().when(new DefinePipeline("renewals", "Renewals", List.of(LEAD, DEMO), List.of("Price")))
+                .expectEvents(defined());
+    }
+
+    @Test
+    void rejectsBadDefinitions() {
+        fixture.givenNoPriorActivity().when(new DefinePipeline("Bad Id!", "x", List.of(LEAD), List.of()))
+                .expectException(ProblemException.class).expectNoEvents();
+        fixture.givenNoPriorActivity().when(new DefinePipeline("p", "x", List.of(), List.of()))
+                .expectException(ProblemException.class).expectNoEvents();
+        fixture.givenNoPriorActivity().when(new DefinePipeline("p", "x", List.of(LEAD, LEAD), List.of()))
+                .expectException(ProblemException.class).expectNoEvents();
+        fixture.givenNoPriorActivity().when(new DefinePipeline("p", "x", List.of(new Stage("s", "S", 101, Phase.INTEREST, null)), List.of()))
+                .expectException(ProblemException.class).expectNoEvents();
+        fixture.givenNoPriorActivity().when(new DefinePipeline("p", "x", List.of(new Stage("s", "S", 10, null, null)), List.of()))
+                .expectException(ProblemException.class).expectNoEvents();
+        fixture.givenNoPriorActivity().when(new DefinePipeline("p", "x", List.of(new Stage("s", "S", 10, Phase.INTEREST, 0)), List.of()))
+                .expectException(ProblemException.class).expectNoEvents();
+    }
+
+    @Test
+    void renamingAStageKeepsItsId() {
+        Stage renamed = new Stage("demo", "Product demo", 45, Phase.CONSIDERATION, 10);
+        fixture.given(defined()).when(new ChangePipeline("renewals", "Renewals", List.of(LEAD, renamed), List.of("Price", "Timing"), null))
+                .expectEvents(new PipelineChanged("renewals", "Renewals", List.of(LEAD, renamed), List.of("Price", "Timing"), NOW));
+    }
+
+    @Test
+    void aStageThatHoldsDealsCannotBeRemoved() {
+        dealsInDemo = 3;
+        fixture.given(defined()).when(new ChangePipeline("renewals", "Renewals", List.of(LEAD), List.of(), null))
+                .expectException(matches(e -> e instanceof ProblemException p && p.problem() == Problem.STAGE_IN_USE
+                        && Long.valueOf(3).equals(p.properties().get("deals"))))
+                .expectNoEvents();
+        dealsInDemo = 0;
+        fixture.given(defined()).when(new ChangePipeline("renewals", "Renewals", List.of(LEAD), List.of(), null))
+                .expectSuccessfulHandlerExecution();
+    }
+}
