@@ -90,6 +90,26 @@ class DealLifecycleApiTest extends IntegrationTest {
     }
 
     @Test
+    void twoConflictingWritersNeverBothApply() throws Exception {
+        String id = deal("");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Callable<Api.Reply>> writers = List.of(
+                    () -> api.post("/api/v1/deals/" + id + "/moves", "{\"stageId\": \"demo\"}", "If-Match", "\"0\""),
+                    () -> api.post("/api/v1/deals/" + id + "/moves", "{\"stageId\": \"proposal\"}", "If-Match", "\"0\""));
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Api.Reply> reply : pool.invokeAll(writers)) {
+                statuses.add(reply.get().status());
+            }
+            statuses.sort(Integer::compareTo);
+            assertTrue(statuses.equals(List.of(200, 409)) || statuses.equals(List.of(200, 412)), statuses.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(2, api.get("/api/v1/deals/" + id + "/history").body().get("events").size(), "exactly one move stored");
+    }
+
+    @Test
     void reopenAndActivitiesFollowTheRules() throws Exception {
         String id = deal("");
         Api.Reply activity = api.post("/api/v1/deals/" + id + "/activities", "{\"kind\": \"CALL\", \"note\": \"intro\"}");
