@@ -126,6 +126,41 @@ class PublishingTest extends IntegrationTest {
         assertEquals("7.25", updated.get("amount").get("value").asText());
     }
 
+    @Autowired
+    org.springframework.transaction.PlatformTransactionManager transactions;
+
+    @Test
+    void anEventCommittedAfterALaterOneIsStillPublished() throws Exception {
+        String slow = UUID.randomUUID().toString();
+        String fast = UUID.randomUUID().toString();
+        java.util.concurrent.CountDownLatch slowStored = new java.util.concurrent.CountDownLatch(1);
+        Thread slowWriter = new Thread(() -> new org.springframework.transaction.support.TransactionTemplate(transactions).executeWithoutResult(tx -> {
+            commands.sendAndWait(new CreateDeal(slow, "default", null, "Slow commit", Money.of(BigDecimal.ONE, "EUR"),
+                    null, null, null, null, null), Actor.metaData("slow"));
+            slowStored.countDown();
+            try {
+                Thread.sleep(4000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        slowWriter.start();
+        slowStored.await();
+        commands.sendAndWait(new CreateDeal(fast, "default", null, "Fast commit", Money.of(BigDecimal.ONE, "EUR"),
+                null, null, null, null, null), Actor.metaData("fast"));
+        Long slowIndex;
+        slowWriter.join();
+        slowIndex = jdbc.queryForObject("select globalindex from domainevententry where aggregateidentifier = ?", Long.class, slow);
+        Long fastIndex = jdbc.queryForObject("select globalindex from domainevententry where aggregateidentifier = ?", Long.class, fast);
+        org.junit.jupiter.api.Assertions.assertTrue(slowIndex < fastIndex, "the slow event has the lower index but committed last");
+
+        try (TopicReader reader = new TopicReader(SharedKafka.get().bootstrapServers(), EventTypes.TOPIC)) {
+            List<ConsumerRecord<String, byte[]>> records = reader.readUntil(seen -> ofDeals(seen, slow, fast).size() >= 2, Duration.ofSeconds(30));
+            assertEquals(Set.of(slow, fast), Set.copyOf(ofDeals(records, slow, fast).stream().map(ConsumerRecord::key).toList()),
+                    "the gap left by the slow transaction was waited for, not skipped");
+        }
+    }
+
     private static List<ConsumerRecord<String, byte[]>> ofDeals(List<ConsumerRecord<String, byte[]>> records, String... ids) {
         Set<String> wanted = Set.of(ids);
         return records.stream().filter(r -> wanted.contains(r.key())).toList();

@@ -1,0 +1,35 @@
+package io.dealflow.pipeline.admin;
+
+import io.dealflow.pipeline.publishing.DealEventPublisher;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.Map;
+
+/**
+ * Re-publishes the whole event store to Kafka: the publisher's tokens go back to the start. Every event goes
+ * out again with its original ce_id and sequence, so consumers recognise and ignore what they already applied.
+ * Behind the gateway's admin scope.
+ */
+@RestController
+class RepublishController {
+
+    private final EventProcessingConfiguration processing;
+
+    RepublishController(EventProcessingConfiguration processing) {
+        this.processing = processing;
+    }
+
+    @PostMapping("/api/v1/admin/republish")
+    ResponseEntity<Map<String, Object>> republish() {
+        StreamingEventProcessor publisher = processing.eventProcessor(DealEventPublisher.GROUP, StreamingEventProcessor.class)
+                .orElseThrow(() -> new IllegalStateException("no publishing processor"));
+        publisher.shutdownAsync().join();
+        publisher.resetTokens();
+        publisher.start();
+        return ResponseEntity.accepted().body(Map.of("processor", DealEventPublisher.GROUP, "status", "re-publishing from the start of the store"));
+    }
+}
