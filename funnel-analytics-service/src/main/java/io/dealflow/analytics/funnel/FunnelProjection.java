@@ -36,11 +36,19 @@ public class FunnelProjection {
     public record Delivery(int partition, DecodedEvent event) {
     }
 
+    /** What applying one event did. */
+    enum Result { APPLIED, APPLIED_AFTER_GAP, DUPLICATE, ORPHAN }
+
+    /** What a batch did, summed over its partitions. */
+    public record Summary(int applied, int duplicates, int unknown, int deadLetters, int gaps) {
+    }
+
     private static final class Tally {
         int applied;
         int duplicates;
         int unknown;
         int deadLetters;
+        int gaps;
         Instant newest;
     }
 
@@ -51,7 +59,7 @@ public class FunnelProjection {
     }
 
     /** Applies a batch and the per-partition progress in one transaction. */
-    public void apply(List<Delivery> deliveries) {
+    public Summary apply(List<Delivery> deliveries) {
         Map<Integer, Tally> tallies = new TreeMap<>();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -59,10 +67,13 @@ public class FunnelProjection {
                 for (Delivery delivery : deliveries) {
                     Tally tally = tallies.computeIfAbsent(delivery.partition(), p -> new Tally());
                     if (delivery.event() instanceof DecodedEvent.Known known) {
-                        if (apply(c, known)) {
-                            tally.applied++;
-                        } else {
-                            tally.duplicates++;
+                        switch (apply(c, known)) {
+                            case APPLIED -> tally.applied++;
+                            case APPLIED_AFTER_GAP -> {
+                                tally.applied++;
+                                tally.gaps++;
+                            }
+                            default -> tally.duplicates++;
                         }
                         if (tally.newest == null || known.time().isAfter(tally.newest)) {
                             tally.newest = known.time();
@@ -77,6 +88,11 @@ public class FunnelProjection {
                     progress(c, entry.getKey(), entry.getValue());
                 }
                 c.commit();
+                return new Summary(tallies.values().stream().mapToInt(t -> t.applied).sum(),
+                        tallies.values().stream().mapToInt(t -> t.duplicates).sum(),
+                        tallies.values().stream().mapToInt(t -> t.unknown).sum(),
+                        tallies.values().stream().mapToInt(t -> t.deadLetters).sum(),
+                        tallies.values().stream().mapToInt(t -> t.gaps).sum());
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -86,23 +102,33 @@ public class FunnelProjection {
         }
     }
 
-    /** Applies one event; returns false when it was a duplicate or out of order and changed nothing. */
-    boolean apply(Connection c, DecodedEvent.Known event) throws SQLException {
+    /**
+     * Applies one event. An event whose sequence number is not newer than the deal's last applied one is a
+     * duplicate and changes nothing; one that skips numbers is applied and counted as a gap.
+     */
+    Result apply(Connection c, DecodedEvent.Known event) throws SQLException {
         Object payload = event.payload();
         if (payload instanceof PipelineDefined p) {
-            return pipelineDefined(c, p, event.sequence());
+            return pipelineDefined(c, p, event.sequence()) ? Result.APPLIED : Result.DUPLICATE;
         }
         if (payload instanceof DealCreated e) {
             if (lastSeq(c, e.dealId()) != null) {
-                return false;
+                return Result.DUPLICATE;
             }
             created(c, e, event.sequence());
-            return true;
+            return Result.APPLIED;
         }
         DealEvent e = (DealEvent) payload;
         Long last = lastSeq(c, e.dealId());
-        if (last == null || event.sequence() <= last) {
-            return false;
+        if (last == null) {
+            return Result.ORPHAN;
+        }
+        if (event.sequence() <= last) {
+            return Result.DUPLICATE;
+        }
+        boolean gap = event.sequence() > last + 1;
+        if (gap) {
+            update(c, "update deal set gaps = gaps + 1 where deal_id = ?", e.dealId());
         }
         if (e instanceof DealMovedToStage m) {
             moved(c, m);
@@ -116,7 +142,20 @@ public class FunnelProjection {
             updated(c, u);
         }
         update(c, "update deal set last_seq = ? where deal_id = ?", event.sequence(), e.dealId());
-        return true;
+        return gap ? Result.APPLIED_AFTER_GAP : Result.APPLIED;
+    }
+
+    /** Empties the read model, for a rebuild from the start of the topic. */
+    public void truncate() {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            for (String table : List.of("stage_visit", "deal_stage", "deal", "pipeline_stage", "pipeline_state", "partition_progress")) {
+                update(c, "delete from " + table);
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not empty the read model", e);
+        }
     }
 
     private boolean pipelineDefined(Connection c, PipelineDefined p, long seq) throws SQLException {
@@ -226,8 +265,9 @@ public class FunnelProjection {
         }
         update(c, """
                 update partition_progress set applied_events = applied_events + ?, skipped_events = skipped_events + ?,
-                    duplicate_events = duplicate_events + ?, dead_letters = dead_letters + ? where partition_id = ?""",
-                t.applied, t.unknown, t.duplicates, t.deadLetters, partition);
+                    duplicate_events = duplicate_events + ?, dead_letters = dead_letters + ?, gap_events = gap_events + ?
+                where partition_id = ?""",
+                t.applied, t.unknown, t.duplicates, t.deadLetters, t.gaps, partition);
         if (t.newest != null) {
             update(c, "update partition_progress set newest_event_at = ? where partition_id = ? and (newest_event_at is null or newest_event_at < ?)",
                     ts(t.newest), partition, ts(t.newest));

@@ -151,6 +151,42 @@ class FunnelTest extends AnalyticsTest {
     }
 
     @Test
+    void rebuildingFromTheTopicGivesIdenticalAnswers() throws Exception {
+        JsonNode before = await("/api/v1/funnel?pipelineId=" + pipeline,
+                r -> r.status() == 200 && r.body().get("totals").get("lost").asLong() >= 2).body();
+        HttpResponseHolder rebuilt = post("/api/v1/analytics/admin/rebuild");
+        assertEquals(200, rebuilt.status(), rebuilt.body());
+        JsonNode result = json.readTree(rebuilt.body());
+        assertTrue(result.get("records").asLong() >= events.size(), rebuilt.body());
+        JsonNode after = get("/api/v1/funnel?pipelineId=" + pipeline).body();
+        assertEquals(before.get("stages"), after.get("stages"));
+        assertEquals(before.get("totals"), after.get("totals"));
+    }
+
+    @Test
+    void freshnessShowsLagPerPartitionAndTheAgeOfTheNewestEvent() throws Exception {
+        JsonNode freshness = await("/api/v1/analytics/freshness", r -> r.status() == 200 && r.body().get("totalLag").asLong() == 0
+                && r.body().get("partitions").size() == 6).body();
+        assertTrue(freshness.get("newestEventAgeMillis").asLong() > 0);
+        long applied = 0;
+        for (JsonNode partition : freshness.get("partitions")) {
+            applied += partition.get("appliedEvents").asLong();
+            assertTrue(partition.has("endOffset") && partition.has("committedOffset"));
+        }
+        assertTrue(applied >= events.size(), "applied " + applied);
+    }
+
+    private record HttpResponseHolder(int status, String body) {
+    }
+
+    private HttpResponseHolder post(String path) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + server.getPort() + path)).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return new HttpResponseHolder(response.statusCode(), response.body());
+    }
+
+    @Test
     void badQueriesGetProblemJson() throws Exception {
         Reply unknown = get("/api/v1/funnel?pipelineId=nope-" + UUID.randomUUID());
         assertEquals(404, unknown.status());

@@ -1,0 +1,45 @@
+package io.dealflow.analytics.admin;
+
+import io.dealflow.analytics.web.ProblemException;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+
+import java.io.IOException;
+import java.sql.SQLException;
+
+/** Operations on the read model; behind the gateway's admin scope. */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class AdminController {
+
+    private final Rebuild rebuild;
+    private final Reconciliation reconciliation;
+
+    public AdminController(Rebuild rebuild, Reconciliation reconciliation) {
+        this.rebuild = rebuild;
+        this.reconciliation = reconciliation;
+    }
+
+    @Post("/api/v1/analytics/admin/rebuild")
+    public Rebuild.Result rebuild() {
+        return rebuild.run();
+    }
+
+    @Get("/api/v1/analytics/reconciliation")
+    public Reconciliation.Report reconcile(@QueryValue(defaultValue = "100") int maxDifferences) throws SQLException, InterruptedException {
+        if (maxDifferences < 0 || maxDifferences > 10_000) {
+            throw ProblemException.badRequest("maxDifferences must be 0–10000");
+        }
+        try {
+            return reconciliation.run(maxDifferences);
+        } catch (IOException e) {
+            throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "store-unreachable",
+                    "pipeline-service could not be asked for its event counts: " + e.getMessage());
+        }
+    }
+}

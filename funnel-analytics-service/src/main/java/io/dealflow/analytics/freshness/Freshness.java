@@ -1,0 +1,17 @@
+package io.dealflow.analytics.freshness;
+
+import io.micronaut.serde.annotation.Serdeable;
+
+import java.time.Instant;
+import java.util.List;
+
+/** How far behind the topic the read model is. */
+@Serdeable
+public record Freshness(Instant asOf, Long newestEventAgeMillis, long totalLag, List<PartitionLag> partitions) {
+
+    /** {@code lag} = end offset − committed offset; null when the broker could not be asked. */
+    @Serdeable
+    public record PartitionLag(int partition, Long endOffset, Long committedOffset, Long lag, Instant newestEventAt,
+                               long appliedEvents, long duplicateEvents, long unknownEvents, long deadLetters, long gapEvents) {
+    }
+}

@@ -1,0 +1,88 @@
+package io.dealflow.analytics.ingest;
+
+import io.dealflow.analytics.funnel.FunnelProjection;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Singleton;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Turns records into applied events: decode, park poison on the dead-letter topic, apply the batch in one
+ * transaction, count the outcome. One batch at a time per instance, so a rebuild can hold the projection still.
+ */
+@Singleton
+public class Ingestion {
+
+    private static final Logger log = LoggerFactory.getLogger(Ingestion.class);
+
+    private final EventDecoder decoder;
+    private final DeadLetters deadLetters;
+    private final FunnelProjection projection;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Counter applied;
+    private final Counter duplicates;
+    private final Counter unknown;
+    private final Counter parked;
+    private final Counter gaps;
+
+    public Ingestion(EventDecoder decoder, DeadLetters deadLetters, FunnelProjection projection, MeterRegistry meters) {
+        this.decoder = decoder;
+        this.deadLetters = deadLetters;
+        this.projection = projection;
+        this.applied = counter(meters, "applied");
+        this.duplicates = counter(meters, "duplicate");
+        this.unknown = counter(meters, "unknown_type");
+        this.parked = counter(meters, "dead_letter");
+        this.gaps = counter(meters, "gap");
+    }
+
+    private static Counter counter(MeterRegistry meters, String outcome) {
+        return Counter.builder("dealflow.projection.events").description("Deal events by what applying them did")
+                .tag("outcome", outcome).register(meters);
+    }
+
+    public FunnelProjection.Summary ingest(List<ConsumerRecord<String, byte[]>> records) {
+        List<FunnelProjection.Delivery> deliveries = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            DecodedEvent event = decoder.decode(record);
+            if (event instanceof DecodedEvent.Poison poison) {
+                log.warn("Dead-lettering {}/{}@{}: {}", record.topic(), record.partition(), record.offset(), poison.reason());
+                deadLetters.park(record, poison.reason());
+            } else if (event instanceof DecodedEvent.Unknown type) {
+                log.info("Skipping unknown event type {} at {}/{}@{}", type.type(), record.topic(), record.partition(), record.offset());
+            }
+            deliveries.add(new FunnelProjection.Delivery(record.partition(), event));
+        }
+        lock.lock();
+        try {
+            FunnelProjection.Summary summary = projection.apply(deliveries);
+            applied.increment(summary.applied());
+            duplicates.increment(summary.duplicates());
+            unknown.increment(summary.unknown());
+            parked.increment(summary.deadLetters());
+            gaps.increment(summary.gaps());
+            if (summary.gaps() > 0) {
+                log.warn("{} event(s) arrived after a gap in their deal's sequence: see /api/v1/analytics/reconciliation", summary.gaps());
+            }
+            return summary;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code work} while no batch is being applied by this instance. */
+    public void exclusively(Runnable work) {
+        lock.lock();
+        try {
+            work.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
