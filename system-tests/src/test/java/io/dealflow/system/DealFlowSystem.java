@@ -21,6 +21,10 @@ final class DealFlowSystem implements AutoCloseable {
     final int analyticsPort = freePort();
     final int gatewayPort = freePort();
     private final List<ServiceProcess> started = new ArrayList<>();
+    private ServiceProcess pipelineService;
+    private Map<String, String> pipelineEnv;
+    private Path root;
+    private Path logs;
 
     static DealFlowSystem start() throws Exception {
         DealFlowSystem system = new DealFlowSystem();
@@ -42,9 +46,9 @@ final class DealFlowSystem implements AutoCloseable {
     }
 
     private void boot() throws Exception {
-        Path root = Path.of(System.getProperty("dealflow.root", ".."));
+        root = Path.of(System.getProperty("dealflow.root", ".."));
         Path data = Files.createTempDirectory("dealflow-system");
-        Path logs = root.resolve("system-tests/target/system-logs");
+        logs = root.resolve("system-tests/target/system-logs");
         String kafka = kafka();
 
         Map<String, String> broker = new HashMap<>();
@@ -58,13 +62,14 @@ final class DealFlowSystem implements AutoCloseable {
         common.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
         common.put("DEALFLOW_DATA_DIR", data.toString());
 
-        Map<String, String> pipeline = new HashMap<>(common);
-        pipeline.put("PORT", String.valueOf(pipelinePort));
-        ServiceProcess pipelineService = new ServiceProcess("pipeline-service", root.resolve("pipeline-service/target/pipeline-service.jar"), pipeline, logs).start();
+        pipelineEnv = new HashMap<>(common);
+        pipelineEnv.put("PORT", String.valueOf(pipelinePort));
+        pipelineService = new ServiceProcess("pipeline-service", root.resolve("pipeline-service/target/pipeline-service.jar"), pipelineEnv, logs).start();
         started.add(pipelineService);
 
         Map<String, String> analytics = new HashMap<>(common);
         analytics.put("PORT", String.valueOf(analyticsPort));
+        analytics.put("PIPELINE_SERVICE_URL", "http://localhost:" + pipelinePort);
         ServiceProcess analyticsService = new ServiceProcess("funnel-analytics-service",
                 root.resolve("funnel-analytics-service/target/funnel-analytics-service.jar"), analytics, logs).start();
         started.add(analyticsService);
@@ -79,6 +84,15 @@ final class DealFlowSystem implements AutoCloseable {
         pipelineService.awaitHealthy("http://localhost:" + pipelinePort + "/actuator/health/readiness", Duration.ofSeconds(120));
         analyticsService.awaitHealthy("http://localhost:" + analyticsPort + "/health", Duration.ofSeconds(120));
         gatewayService.awaitHealthy(gateway() + "/actuator/health", Duration.ofSeconds(120));
+    }
+
+    /** Kills pipeline-service (no shutdown hooks, no flushing) and starts it again on the same data. */
+    void crashAndRestartPipelineService() throws Exception {
+        pipelineService.crash();
+        started.remove(pipelineService);
+        pipelineService = new ServiceProcess("pipeline-service", root.resolve("pipeline-service/target/pipeline-service.jar"), pipelineEnv, logs).start();
+        started.add(1, pipelineService);
+        pipelineService.awaitHealthy("http://localhost:" + pipelinePort + "/actuator/health/readiness", Duration.ofSeconds(120));
     }
 
     @Override

@@ -80,6 +80,13 @@ final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException(name + " did not log '" + fragment + "' within " + timeout + "; see " + log);
     }
 
+    /** Kills the process without any chance to clean up, like a crash or an OOM kill. */
+    void crash() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Override
     public void close() {
         if (process != null && process.isAlive()) {
