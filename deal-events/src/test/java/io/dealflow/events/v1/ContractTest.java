@@ -55,6 +55,20 @@ class ContractTest {
     }
 
     @Test
+    void theAsyncApiDocumentNamesEveryTypeAndItsSchema() throws IOException {
+        String asyncApi;
+        try (InputStream in = resource("io/dealflow/events/v1/asyncapi.yaml")) {
+            asyncApi = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        for (String type : EventTypes.all().keySet()) {
+            assertTrue(asyncApi.contains("name: " + type), type + " missing from asyncapi.yaml");
+            assertTrue(asyncApi.contains("schemas/" + type + ".json"), type + " schema not referenced");
+        }
+        assertTrue(asyncApi.contains("address: " + EventTypes.TOPIC));
+        assertTrue(asyncApi.contains("address: " + EventTypes.DEAD_LETTER_TOPIC));
+    }
+
+    @Test
     void unknownTypesHaveNoRecord() {
         assertTrue(EventTypes.recordFor("io.dealflow.deal.teleported.v9") == null);
         assertNotNull(EventTypes.recordFor(EventTypes.DEAL_LOST));
