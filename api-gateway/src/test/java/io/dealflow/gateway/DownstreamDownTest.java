@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A downstream that is not running gives a fast 503 problem+json, not a hang or a 500. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"dealflow.auth.hs256-secret=" + Tokens.SECRET, "dealflow.rate-limit.enabled=false"})
 class DownstreamDownTest {
 
     @DynamicPropertySource
@@ -35,6 +36,7 @@ class DownstreamDownTest {
         for (String path : new String[] {"/api/v1/deals", "/api/v1/funnel"}) {
             long start = System.nanoTime();
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .header("Authorization", "Bearer " + Tokens.token("tester", "deals:read analytics:read"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertEquals(503, response.statusCode(), path + " " + response.body());

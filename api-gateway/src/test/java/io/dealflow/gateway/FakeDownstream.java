@@ -24,6 +24,7 @@ final class FakeDownstream implements AutoCloseable {
     FakeDownstream(String name) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
             received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(), Map.copyOf(exchange.getRequestHeaders())));
             Integer delay = delaysMillis.get(exchange.getRequestURI().getPath());
             if (delay != null) {

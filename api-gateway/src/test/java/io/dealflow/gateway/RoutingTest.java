@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @AutoConfigureObservability
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"dealflow.auth.hs256-secret=" + Tokens.SECRET, "dealflow.rate-limit.enabled=false"})
 class RoutingTest {
 
     static final FakeDownstream PIPELINE = start("pipeline-service");
@@ -42,8 +43,11 @@ class RoutingTest {
     int port;
     private final HttpClient http = HttpClient.newHttpClient();
 
+    private static final String ALL_SCOPES = "deals:read deals:write analytics:read admin";
+
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Bearer " + Tokens.token("tester", ALL_SCOPES)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

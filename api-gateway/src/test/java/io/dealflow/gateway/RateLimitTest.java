@@ -1,0 +1,118 @@
+package io.dealflow.gateway;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Over the limit a client gets 429 problem+json with Retry-After; other clients are unaffected. */
+class RateLimitTest {
+
+    static final FakeDownstream DOWNSTREAM = start();
+
+    @AfterAll
+    static void stop() {
+        DOWNSTREAM.close();
+    }
+
+    static void downstreams(DynamicPropertyRegistry registry) {
+        registry.add("dealflow.pipeline-service-url", DOWNSTREAM::url);
+        registry.add("dealflow.analytics-service-url", DOWNSTREAM::url);
+    }
+
+    static void hitTheLimit(int port) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String greedy = Tokens.token("greedy-" + UUID.randomUUID(), "deals:read");
+        String other = Tokens.token("other-" + UUID.randomUUID(), "deals:read");
+        int ok = 0;
+        HttpResponse<String> limited = null;
+        for (int i = 0; i < 10 && limited == null; i++) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/deals"))
+                    .header("Authorization", "Bearer " + greedy).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 429) {
+                limited = response;
+            } else {
+                ok++;
+            }
+        }
+        assertEquals(5, ok, "exactly the limit passes");
+        assertTrue(limited != null, "the sixth request is limited");
+        assertTrue(limited.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
+        assertTrue(limited.body().contains("https://dealflow.io/problems/rate-limited"));
+        int retryAfter = Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow());
+        assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
+        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/deals"))
+                .header("Authorization", "Bearer " + other).build(), HttpResponse.BodyHandlers.ofString()).statusCode(), "per client");
+    }
+
+    @Nested
+    @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+            "dealflow.auth.hs256-secret=" + Tokens.SECRET, "dealflow.rate-limit.limit=5", "dealflow.rate-limit.window=60s"})
+    class InMemory {
+
+        @DynamicPropertySource
+        static void props(DynamicPropertyRegistry registry) {
+            downstreams(registry);
+        }
+
+        @LocalServerPort
+        int port;
+
+        @Test
+        void limitsPerClient() throws Exception {
+            hitTheLimit(port);
+        }
+    }
+
+    @Nested
+    @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+            "dealflow.auth.hs256-secret=" + Tokens.SECRET, "dealflow.rate-limit.limit=5", "dealflow.rate-limit.window=60s",
+            "dealflow.rate-limit.redis-url=redis://127.0.0.1:6379", "spring.data.redis.url=redis://127.0.0.1:6379"})
+    class Redis {
+
+        @DynamicPropertySource
+        static void props(DynamicPropertyRegistry registry) {
+            downstreams(registry);
+        }
+
+        @LocalServerPort
+        int port;
+
+        @Test
+        void limitsPerClientAcrossReplicas() throws Exception {
+            Assumptions.assumeTrue(redisAnswers(), "no Redis on 127.0.0.1:6379: the Redis-backed limit is not tested here");
+            hitTheLimit(port);
+        }
+    }
+
+    static boolean redisAnswers() {
+        try (Socket socket = new Socket("127.0.0.1", 6379)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static FakeDownstream start() {
+        try {
+            return new FakeDownstream("pipeline-service");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
