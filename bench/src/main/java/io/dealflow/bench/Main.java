@@ -6,7 +6,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Command line of the bench jar: {@code demo} loads the demo data through the gateway.
+ * Command line of the bench jar: {@code demo} loads the demo data through the gateway, {@code token} signs a
+ * local bearer token.
  * Options are {@code --name value} pairs.
  */
 public final class Main {
@@ -25,6 +26,11 @@ public final class Main {
                     options.getOrDefault("token", System.getenv("DEALFLOW_TOKEN")),
                     Integer.parseInt(options.getOrDefault("deals", "300")),
                     Long.parseLong(options.getOrDefault("seed", "7")));
+            case "token" -> System.out.println(io.dealflow.bench.auth.LocalTokens.sign(
+                    options.getOrDefault("secret", System.getenv("AUTH_HS256_SECRET")),
+                    options.getOrDefault("subject", "local-user"),
+                    options.getOrDefault("scopes", io.dealflow.bench.auth.LocalTokens.ALL_SCOPES),
+                    java.time.Duration.ofDays(Long.parseLong(options.getOrDefault("days", "30")))));
             default -> usage();
         }
     }
@@ -38,6 +44,8 @@ public final class Main {
     }
 
     private static void usage() {
-        System.out.println("usage: java -jar bench-exec.jar demo [--gateway URL] [--token JWT] [--deals N] [--seed S]");
+        System.out.println("""
+                usage: java -jar bench-exec.jar demo  [--gateway URL] [--token JWT] [--deals N] [--seed S]
+                       java -jar bench-exec.jar token [--secret S] [--subject SUB] [--scopes "a b"] [--days N]""");
     }
 }

@@ -37,6 +37,7 @@ class BackboneIT {
     private static final String TOPIC = "dealflow.deal-events";
     private static final List<String> STAGES = List.of("lead", "qualified", "demo", "proposal", "negotiation");
     private static DealFlowSystem system;
+    private static final String TOKEN = DealFlowSystem.token("system-test", DealFlowSystem.ALL_SCOPES);
     private static final FunnelModel model = new FunnelModel(STAGES);
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
@@ -59,7 +60,8 @@ class BackboneIT {
     private Reply send(String method, String path, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(system.gateway() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30)).build();
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
+                .timeout(Duration.ofSeconds(30)).build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                 response.body().isBlank() ? null : json.readTree(response.body()));
@@ -178,6 +180,27 @@ class BackboneIT {
 
     @Test
     @Order(3)
+    void eventsRecordTheTokensSubjectNotASpoofedHeader() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(system.gateway() + "/api/v1/deals"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"title\": \"Spoof\", \"amount\": {\"value\": \"1.00\", \"currency\": \"EUR\"}}"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + DealFlowSystem.token("carol", "deals:write deals:read"))
+                .header("X-DealFlow-Subject", "mallory").build();
+        JsonNode created = json.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode history = send("GET", "/api/v1/deals/" + created.get("dealId").asText() + "/history", null).body();
+        assertEquals("carol", history.get("events").get(0).get("actor").asText());
+        model.created(created.get("dealId").asText(), "lead");
+        Reply noToken = sendWithoutToken("/api/v1/funnel?pipelineId=default");
+        assertEquals(401, noToken.status());
+    }
+
+    private Reply sendWithoutToken(String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(system.gateway() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), json.readTree(response.body()));
+    }
+
+    @Test
+    @Order(4)
     void aNewDealShowsInTheFunnelWithinSeconds() throws Exception {
         JsonNode before = send("GET", "/api/v1/funnel?pipelineId=default", null).body();
         long deals = before.get("totals").get("deals").asLong();

@@ -16,6 +16,7 @@ import java.util.Map;
  */
 final class DealFlowSystem implements AutoCloseable {
 
+    static final String SECRET = "system-test-secret-" + java.util.UUID.randomUUID();
     final int kafkaPort = freePort();
     final int pipelinePort = freePort();
     final int analyticsPort = freePort();
@@ -36,6 +37,21 @@ final class DealFlowSystem implements AutoCloseable {
         }
         return system;
     }
+
+    /** A bearer token with the given scopes, signed with the gateway's secret. */
+    static String token(String subject, String scopes) {
+        try {
+            com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256),
+                    new com.nimbusds.jwt.JWTClaimsSet.Builder().subject(subject).claim("scope", scopes)
+                            .expirationTime(new java.util.Date(System.currentTimeMillis() + 3_600_000)).build());
+            jwt.sign(new com.nimbusds.jose.crypto.MACSigner(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return jwt.serialize();
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static final String ALL_SCOPES = "deals:read deals:write analytics:read admin";
 
     String gateway() {
         return "http://localhost:" + gatewayPort;
@@ -76,6 +92,7 @@ final class DealFlowSystem implements AutoCloseable {
 
         Map<String, String> gateway = new HashMap<>();
         gateway.put("PORT", String.valueOf(gatewayPort));
+        gateway.put("AUTH_HS256_SECRET", SECRET);
         gateway.put("PIPELINE_SERVICE_URL", "http://localhost:" + pipelinePort);
         gateway.put("ANALYTICS_SERVICE_URL", "http://localhost:" + analyticsPort);
         ServiceProcess gatewayService = new ServiceProcess("api-gateway", root.resolve("api-gateway/target/api-gateway.jar"), gateway, logs).start();

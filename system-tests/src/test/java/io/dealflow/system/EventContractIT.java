@@ -30,6 +30,7 @@ class EventContractIT {
 
     private static final List<String> STAGES = List.of("lead", "qualified", "demo", "proposal", "negotiation");
     private static DealFlowSystem system;
+    private static final String TOKEN = DealFlowSystem.token("system-test", DealFlowSystem.ALL_SCOPES);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ObjectMapper json = new ObjectMapper();
 
@@ -49,7 +50,8 @@ class EventContractIT {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(system.gateway() + path))
                     .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode node = response.body().isBlank() ? json.createObjectNode() : json.readTree(response.body());
             return node.isObject() ? ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("_status", response.statusCode()) : node;
         } catch (Exception e) {
