@@ -21,6 +21,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -130,16 +132,17 @@ public class FunnelProjection {
         if (gap) {
             update(c, "update deal set gaps = gaps + 1 where deal_id = ?", e.dealId());
         }
+        long seq = event.sequence();
         if (e instanceof DealMovedToStage m) {
             moved(c, m);
         } else if (e instanceof DealWon w) {
-            won(c, w);
+            won(c, w, seq);
         } else if (e instanceof DealLost l) {
             lost(c, l);
         } else if (e instanceof DealReopened r) {
             reopened(c, r);
         } else if (e instanceof DealUpdated u) {
-            updated(c, u);
+            updated(c, u, seq);
         }
         update(c, "update deal set last_seq = ? where deal_id = ?", event.sequence(), e.dealId());
         return gap ? Result.APPLIED_AFTER_GAP : Result.APPLIED;
@@ -149,7 +152,8 @@ public class FunnelProjection {
     public void truncate() {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            for (String table : List.of("stage_visit", "deal_stage", "deal", "pipeline_stage", "pipeline_state", "partition_progress")) {
+            for (String table : List.of("stage_visit", "deal_stage", "deal_phase", "deal_amount", "close_date_change", "deal",
+                    "pipeline_stage", "pipeline_state", "partition_progress")) {
                 update(c, "delete from " + table);
             }
             c.commit();
@@ -177,38 +181,49 @@ public class FunnelProjection {
     }
 
     private void created(Connection c, DealCreated e, long seq) throws SQLException {
+        LocalDate day = LocalDate.ofInstant(e.occurredAt(), ZoneOffset.UTC);
         update(c, """
                 insert into deal (deal_id, pipeline_id, status, stage_id, stage_position, max_position, owner_id, source,
-                    amount, currency, expected_close, created_at, last_seq)
-                values (?, ?, 'OPEN', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    amount, currency, expected_close, created_at, last_seq, stage_probability, created_month, created_week)
+                values (?, ?, 'OPEN', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 e.dealId(), e.pipelineId(), e.stage().id(), e.stage().position(), e.stage().position(), e.ownerId(),
-                e.source(), new BigDecimal(e.amount().value()), e.amount().currency(),
-                e.expectedCloseDate() == null ? null : Date.valueOf(e.expectedCloseDate()), ts(e.occurredAt()), seq);
-        enterStage(c, e.dealId(), e.pipelineId(), e.stage(), seq, e.occurredAt());
+                e.source(), new BigDecimal(e.amount().value()), e.amount().currency(), date(e.expectedCloseDate()),
+                ts(e.occurredAt()), seq, e.stage().probability(), Cohorts.month(day), Cohorts.week(day));
+        amount(c, e.dealId(), seq, e.occurredAt(), e.amount().value(), e.amount().currency());
+        enterStage(c, e.dealId(), e.pipelineId(), e.stage(), 0, e.occurredAt());
     }
 
     private void moved(Connection c, DealMovedToStage m) throws SQLException {
-        leaveStage(c, m.dealId(), m.occurredAt());
+        leaveStage(c, m.dealId(), m.occurredAt(), "MOVE");
         enterStage(c, m.dealId(), m.pipelineId(), m.to(), nextVisit(c, m.dealId()), m.occurredAt());
         if (m.to().position() > m.from().position()) {
             update(c, "update deal_stage set advanced = true where deal_id = ? and position < ?", m.dealId(), m.to().position());
         }
+        int toPhase = Phases.ordinal(m.to().phase());
+        if (toPhase > Phases.ordinal(m.from().phase())) {
+            update(c, "update deal_phase set advanced = true where deal_id = ? and ordinal < ?", m.dealId(), toPhase);
+        }
         update(c, """
-                update deal set stage_id = ?, stage_position = ?,
+                update deal set stage_id = ?, stage_position = ?, stage_probability = ?,
                     max_position = case when max_position < ? then ? else max_position end
-                where deal_id = ?""", m.to().id(), m.to().position(), m.to().position(), m.to().position(), m.dealId());
+                where deal_id = ?""", m.to().id(), m.to().position(), m.to().probability(), m.to().position(), m.to().position(), m.dealId());
     }
 
-    private void won(Connection c, DealWon w) throws SQLException {
-        leaveStage(c, w.dealId(), w.occurredAt());
+    private void won(Connection c, DealWon w, long seq) throws SQLException {
+        leaveStage(c, w.dealId(), w.occurredAt(), "WON");
         update(c, "update deal_stage set advanced = true where deal_id = ?", w.dealId());
-        update(c, "update deal set status = 'WON', closed_at = ?, amount = ?, currency = ? where deal_id = ?",
-                ts(w.occurredAt()), new BigDecimal(w.amount().value()), w.amount().currency(), w.dealId());
+        update(c, "update deal_phase set advanced = true where deal_id = ?", w.dealId());
+        Timestamp created = timestamp(c, "select created_at from deal where deal_id = ?", w.dealId());
+        long cycle = created == null ? 0 : Math.max(0, w.occurredAt().getEpochSecond() - created.toInstant().getEpochSecond());
+        update(c, "update deal set status = 'WON', closed_at = ?, amount = ?, currency = ?, won_cycle_seconds = ? where deal_id = ?",
+                ts(w.occurredAt()), new BigDecimal(w.amount().value()), w.amount().currency(), cycle, w.dealId());
+        amount(c, w.dealId(), seq, w.occurredAt(), w.amount().value(), w.amount().currency());
     }
 
     private void lost(Connection c, DealLost l) throws SQLException {
-        leaveStage(c, l.dealId(), l.occurredAt());
+        leaveStage(c, l.dealId(), l.occurredAt(), "LOST");
         update(c, "update deal_stage set lost = true where deal_id = ? and stage_id = ?", l.dealId(), l.stage().id());
+        update(c, "update deal_phase set lost = true where deal_id = ? and phase = ?", l.dealId(), l.stage().phase());
         update(c, "update deal set status = 'LOST', closed_at = ?, lost_reason = ? where deal_id = ?",
                 ts(l.occurredAt()), l.reason(), l.dealId());
     }
@@ -216,15 +231,34 @@ public class FunnelProjection {
     private void reopened(Connection c, DealReopened r) throws SQLException {
         enterStage(c, r.dealId(), r.pipelineId(), r.stage(), nextVisit(c, r.dealId()), r.occurredAt());
         update(c, """
-                update deal set status = 'OPEN', closed_at = null, lost_reason = null, stage_id = ?, stage_position = ?,
+                update deal set status = 'OPEN', closed_at = null, lost_reason = null, won_cycle_seconds = null,
+                    stage_id = ?, stage_position = ?, stage_probability = ?,
                     max_position = case when max_position < ? then ? else max_position end
-                where deal_id = ?""", r.stage().id(), r.stage().position(), r.stage().position(), r.stage().position(), r.dealId());
+                where deal_id = ?""", r.stage().id(), r.stage().position(), r.stage().probability(), r.stage().position(),
+                r.stage().position(), r.dealId());
     }
 
-    private void updated(Connection c, DealUpdated u) throws SQLException {
+    private void updated(Connection c, DealUpdated u, long seq) throws SQLException {
+        if (u.changed().contains("amount")) {
+            amount(c, u.dealId(), seq, u.occurredAt(), u.amount().value(), u.amount().currency());
+        }
+        if (u.changed().contains("expectedCloseDate")) {
+            Date old = date(c, "select expected_close from deal where deal_id = ?", u.dealId());
+            Date next = date(u.expectedCloseDate());
+            update(c, "insert into close_date_change (deal_id, seq, pipeline_id, changed_at, old_date, new_date) values (?, ?, ?, ?, ?, ?)",
+                    u.dealId(), seq, u.pipelineId(), ts(u.occurredAt()), old, next);
+            if (old != null && next != null && next.after(old)) {
+                update(c, "update deal set close_slips = close_slips + 1 where deal_id = ?", u.dealId());
+            }
+        }
         update(c, "update deal set amount = ?, currency = ?, owner_id = ?, source = ?, expected_close = ? where deal_id = ?",
                 new BigDecimal(u.amount().value()), u.amount().currency(), u.ownerId(), u.source(),
-                u.expectedCloseDate() == null ? null : Date.valueOf(u.expectedCloseDate()), u.dealId());
+                date(u.expectedCloseDate()), u.dealId());
+    }
+
+    private void amount(Connection c, String dealId, long seq, Instant at, String value, String currency) throws SQLException {
+        update(c, "insert into deal_amount (deal_id, valid_from, seq, amount, currency) values (?, ?, ?, ?, ?)",
+                dealId, ts(at), seq, new BigDecimal(value), currency);
     }
 
     private void enterStage(Connection c, String dealId, String pipelineId, StageInfo stage, long visit, Instant at) throws SQLException {
@@ -232,18 +266,22 @@ public class FunnelProjection {
             update(c, "insert into deal_stage (deal_id, pipeline_id, stage_id, position, advanced, lost) values (?, ?, ?, ?, false, false)",
                     dealId, pipelineId, stage.id(), stage.position());
         }
-        update(c, "insert into stage_visit (deal_id, seq, pipeline_id, stage_id, entered_at) values (?, ?, ?, ?, ?)",
-                dealId, visit, pipelineId, stage.id(), ts(at));
+        if (single(c, "select 1 from deal_phase where deal_id = ? and phase = ?", dealId, stage.phase()) == null) {
+            update(c, "insert into deal_phase (deal_id, pipeline_id, phase, ordinal, advanced, lost) values (?, ?, ?, ?, false, false)",
+                    dealId, pipelineId, stage.phase(), Phases.ordinal(stage.phase()));
+        }
+        update(c, "insert into stage_visit (deal_id, seq, pipeline_id, stage_id, entered_at, position, phase, probability) values (?, ?, ?, ?, ?, ?, ?, ?)",
+                dealId, visit, pipelineId, stage.id(), ts(at), stage.position(), stage.phase(), stage.probability());
     }
 
-    private void leaveStage(Connection c, String dealId, Instant at) throws SQLException {
+    private void leaveStage(Connection c, String dealId, Instant at, String endedBy) throws SQLException {
         try (PreparedStatement open = c.prepareStatement("select seq, entered_at from stage_visit where deal_id = ? and left_at is null")) {
             open.setString(1, dealId);
             try (ResultSet rs = open.executeQuery()) {
                 while (rs.next()) {
                     long seconds = Math.max(0, at.getEpochSecond() - rs.getTimestamp(2).toInstant().getEpochSecond());
-                    update(c, "update stage_visit set left_at = ?, duration_seconds = ? where deal_id = ? and seq = ?",
-                            ts(at), seconds, dealId, rs.getLong(1));
+                    update(c, "update stage_visit set left_at = ?, duration_seconds = ?, ended_by = ? where deal_id = ? and seq = ?",
+                            ts(at), seconds, endedBy, dealId, rs.getLong(1));
                 }
             }
         }
@@ -271,6 +309,28 @@ public class FunnelProjection {
         if (t.newest != null) {
             update(c, "update partition_progress set newest_event_at = ? where partition_id = ? and (newest_event_at is null or newest_event_at < ?)",
                     ts(t.newest), partition, ts(t.newest));
+        }
+    }
+
+    private static Date date(LocalDate date) {
+        return date == null ? null : Date.valueOf(date);
+    }
+
+    private static Timestamp timestamp(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
+            bind(statement, args);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? rs.getTimestamp(1) : null;
+            }
+        }
+    }
+
+    private static Date date(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
+            bind(statement, args);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? rs.getDate(1) : null;
+            }
         }
     }
 
