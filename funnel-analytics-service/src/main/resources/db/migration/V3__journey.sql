@@ -33,8 +33,10 @@ create table deal_amount (
     seq        bigint         not null,
     amount     numeric(19, 4) not null,
     currency   char(3)        not null,
+    kind       varchar(8)     not null, -- CREATED, UPDATED (a won deal keeps its amount, so winning adds no row)
     primary key (deal_id, seq)
 );
+create index ix_deal_amount_from on deal_amount (valid_from);
 
 -- Every change of a deal's expected close date: slips (moved later), pull-ins and push-outs.
 create table close_date_change (

@@ -18,19 +18,35 @@ import java.time.format.DateTimeParseException;
 public class FunnelController {
 
     private final FunnelQuery query;
+    private final io.dealflow.analytics.journey.TimeTravelQuery timeTravel;
+    private final io.dealflow.analytics.journey.PhaseQuery phases;
 
-    public FunnelController(FunnelQuery query) {
+    public FunnelController(FunnelQuery query, io.dealflow.analytics.journey.TimeTravelQuery timeTravel,
+                            io.dealflow.analytics.journey.PhaseQuery phases) {
         this.query = query;
+        this.timeTravel = timeTravel;
+        this.phases = phases;
     }
 
+    /** Per stage in pipeline order; with {@code at}, the funnel as it stood at that past instant. */
     @Get
     public FunnelReport funnel(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
                                @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,
-                               @QueryValue @Nullable String source) {
-        return query.funnel(filter(pipelineId, from, to, ownerId, source));
+                               @QueryValue @Nullable String source, @QueryValue @Nullable String at) {
+        FunnelFilter filter = filter(pipelineId, from, to, ownerId, source);
+        Instant instant = instant("at", at);
+        return instant == null ? query.funnel(filter) : timeTravel.funnelAt(filter, instant);
     }
 
-    static FunnelFilter filter(String pipelineId, String from, String to, String ownerId, String source) {
+    /** The same rolled up into the four customer-journey phases. */
+    @Get("/phases")
+    public io.dealflow.analytics.journey.PhaseReport phases(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
+                                                            @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,
+                                                            @QueryValue @Nullable String source) {
+        return phases.phases(filter(pipelineId, from, to, ownerId, source));
+    }
+
+    public static FunnelFilter filter(String pipelineId, String from, String to, String ownerId, String source) {
         Instant start = instant("from", from);
         Instant end = instant("to", to);
         if (start != null && end != null && !start.isBefore(end)) {
@@ -41,7 +57,7 @@ public class FunnelController {
     }
 
     /** Accepts an ISO instant (2026-11-01T00:00:00Z) or a date (2026-11-01, meaning its start in UTC). */
-    static Instant instant(String name, String value) {
+    public static Instant instant(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }

@@ -10,7 +10,7 @@ import java.util.Map;
 public record FunnelFilter(String pipelineId, Instant from, Instant to, String ownerId, String source) {
 
     /** SQL condition on the {@code deal d} table, with its arguments appended to {@code args}. */
-    String where(List<Object> args) {
+    public String where(List<Object> args) {
         StringBuilder sql = new StringBuilder("d.pipeline_id = ?");
         args.add(pipelineId);
         if (from != null) {
@@ -32,7 +32,7 @@ public record FunnelFilter(String pipelineId, Instant from, Instant to, String o
         return sql.toString();
     }
 
-    Map<String, String> describe() {
+    public Map<String, String> describe() {
         Map<String, String> applied = new LinkedHashMap<>();
         applied.put("pipelineId", pipelineId);
         if (from != null) {
@@ -50,7 +50,7 @@ public record FunnelFilter(String pipelineId, Instant from, Instant to, String o
         return applied;
     }
 
-    static List<Object> args() {
+    public static List<Object> args() {
         return new ArrayList<>();
     }
 }

@@ -136,7 +136,7 @@ public class FunnelProjection {
         if (e instanceof DealMovedToStage m) {
             moved(c, m);
         } else if (e instanceof DealWon w) {
-            won(c, w, seq);
+            won(c, w);
         } else if (e instanceof DealLost l) {
             lost(c, l);
         } else if (e instanceof DealReopened r) {
@@ -189,7 +189,7 @@ public class FunnelProjection {
                 e.dealId(), e.pipelineId(), e.stage().id(), e.stage().position(), e.stage().position(), e.ownerId(),
                 e.source(), new BigDecimal(e.amount().value()), e.amount().currency(), date(e.expectedCloseDate()),
                 ts(e.occurredAt()), seq, e.stage().probability(), Cohorts.month(day), Cohorts.week(day));
-        amount(c, e.dealId(), seq, e.occurredAt(), e.amount().value(), e.amount().currency());
+        amount(c, e.dealId(), seq, e.occurredAt(), e.amount().value(), e.amount().currency(), "CREATED");
         enterStage(c, e.dealId(), e.pipelineId(), e.stage(), 0, e.occurredAt());
     }
 
@@ -209,7 +209,7 @@ public class FunnelProjection {
                 where deal_id = ?""", m.to().id(), m.to().position(), m.to().probability(), m.to().position(), m.to().position(), m.dealId());
     }
 
-    private void won(Connection c, DealWon w, long seq) throws SQLException {
+    private void won(Connection c, DealWon w) throws SQLException {
         leaveStage(c, w.dealId(), w.occurredAt(), "WON");
         update(c, "update deal_stage set advanced = true where deal_id = ?", w.dealId());
         update(c, "update deal_phase set advanced = true where deal_id = ?", w.dealId());
@@ -217,7 +217,6 @@ public class FunnelProjection {
         long cycle = created == null ? 0 : Math.max(0, w.occurredAt().getEpochSecond() - created.toInstant().getEpochSecond());
         update(c, "update deal set status = 'WON', closed_at = ?, amount = ?, currency = ?, won_cycle_seconds = ? where deal_id = ?",
                 ts(w.occurredAt()), new BigDecimal(w.amount().value()), w.amount().currency(), cycle, w.dealId());
-        amount(c, w.dealId(), seq, w.occurredAt(), w.amount().value(), w.amount().currency());
     }
 
     private void lost(Connection c, DealLost l) throws SQLException {
@@ -240,7 +239,7 @@ public class FunnelProjection {
 
     private void updated(Connection c, DealUpdated u, long seq) throws SQLException {
         if (u.changed().contains("amount")) {
-            amount(c, u.dealId(), seq, u.occurredAt(), u.amount().value(), u.amount().currency());
+            amount(c, u.dealId(), seq, u.occurredAt(), u.amount().value(), u.amount().currency(), "UPDATED");
         }
         if (u.changed().contains("expectedCloseDate")) {
             Date old = date(c, "select expected_close from deal where deal_id = ?", u.dealId());
@@ -256,9 +255,9 @@ public class FunnelProjection {
                 date(u.expectedCloseDate()), u.dealId());
     }
 
-    private void amount(Connection c, String dealId, long seq, Instant at, String value, String currency) throws SQLException {
-        update(c, "insert into deal_amount (deal_id, valid_from, seq, amount, currency) values (?, ?, ?, ?, ?)",
-                dealId, ts(at), seq, new BigDecimal(value), currency);
+    private void amount(Connection c, String dealId, long seq, Instant at, String value, String currency, String kind) throws SQLException {
+        update(c, "insert into deal_amount (deal_id, valid_from, seq, amount, currency, kind) values (?, ?, ?, ?, ?, ?)",
+                dealId, ts(at), seq, new BigDecimal(value), currency, kind);
     }
 
     private void enterStage(Connection c, String dealId, String pipelineId, StageInfo stage, long visit, Instant at) throws SQLException {

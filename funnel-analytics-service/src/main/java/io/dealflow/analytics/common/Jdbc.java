@@ -1,0 +1,64 @@
+package io.dealflow.analytics.common;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+
+/** Small helpers for the read-only queries: one connection per answer, rows handed to a callback. */
+public final class Jdbc {
+
+    @FunctionalInterface
+    public interface Rows {
+        void each(ResultSet rs) throws SQLException;
+    }
+
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private Jdbc() {
+    }
+
+    public static <T> T read(DataSource dataSource, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setReadOnly(true);
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed", e);
+        }
+    }
+
+    public static void query(Connection c, String sql, List<Object> args, Rows rows) throws SQLException {
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.size(); i++) {
+                statement.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    rows.each(rs);
+                }
+            }
+        }
+    }
+
+    public static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    /** Newest applied event time: every answer says how fresh it is. */
+    public static Instant asOf(Connection c) throws SQLException {
+        Instant[] newest = {null};
+        query(c, "select max(newest_event_at) from partition_progress", List.of(), rs -> newest[0] = instant(rs.getTimestamp(1)));
+        return newest[0];
+    }
+
+    public static Double ratio(long numerator, long denominator) {
+        return denominator == 0 ? null : Math.round(numerator * 10000.0 / denominator) / 10000.0;
+    }
+}

@@ -1,0 +1,123 @@
+package io.dealflow.analytics.journey;
+
+import io.dealflow.analytics.common.Jdbc;
+import io.dealflow.analytics.funnel.FunnelFilter;
+import io.dealflow.analytics.web.ProblemException;
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+@Singleton
+public class ForecastQuery {
+
+    static final String OVERDUE = "OVERDUE";
+    static final String NO_DATE = "NO_DATE";
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    public ForecastQuery(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    private static final class Sums {
+        long deals;
+        BigDecimal open = BigDecimal.ZERO;
+        BigDecimal weighted = BigDecimal.ZERO;
+        BigDecimal forecast = BigDecimal.ZERO;
+        BigDecimal commit = BigDecimal.ZERO;
+    }
+
+    public ForecastReport forecast(FunnelFilter filter, int months, int lookbackDays, int commitProbability) {
+        if (months < 1 || months > 36) {
+            throw ProblemException.badRequest("months must be 1–36");
+        }
+        if (lookbackDays < 1 || lookbackDays > 3650) {
+            throw ProblemException.badRequest("lookbackDays must be 1–3650");
+        }
+        if (commitProbability < 0 || commitProbability > 100) {
+            throw ProblemException.badRequest("commitProbability must be 0–100");
+        }
+        Instant now = clock.instant();
+        YearMonth first = YearMonth.from(LocalDate.ofInstant(now, ZoneOffset.UTC));
+        YearMonth last = first.plusMonths(months - 1);
+        return Jdbc.read(dataSource, c -> {
+            PipelineStages pipeline = PipelineStages.load(c, filter.pipelineId());
+            LearnedProbabilities.Learned learned = LearnedProbabilities.learn(c, pipeline, now.minus(Duration.ofDays(lookbackDays)), now);
+            List<Object> args = FunnelFilter.args();
+            String where = filter.where(args);
+            Map<String, Map<String, Sums>> buckets = new LinkedHashMap<>();
+            buckets.put(OVERDUE, new TreeMap<>());
+            for (YearMonth m = first; !m.isAfter(last); m = m.plusMonths(1)) {
+                buckets.put(m.toString(), new TreeMap<>());
+            }
+            buckets.put(NO_DATE, new TreeMap<>());
+            Jdbc.query(c, "select d.expected_close, d.currency, d.stage_id, d.stage_probability, count(*), sum(d.amount) from deal d where "
+                    + where + " and d.status = 'OPEN' group by d.expected_close, d.currency, d.stage_id, d.stage_probability", args, rs -> {
+                Date close = rs.getDate(1);
+                String bucket;
+                if (close == null) {
+                    bucket = NO_DATE;
+                } else {
+                    YearMonth month = YearMonth.from(close.toLocalDate());
+                    if (month.isBefore(first)) {
+                        bucket = OVERDUE;
+                    } else if (month.isAfter(last)) {
+                        return;
+                    } else {
+                        bucket = month.toString();
+                    }
+                }
+                Sums sums = buckets.get(bucket).computeIfAbsent(rs.getString(2).strip(), k -> new Sums());
+                BigDecimal amount = rs.getBigDecimal(6);
+                int probability = rs.getInt(4);
+                Double p = learned.byStage().get(rs.getString(3));
+                sums.deals += rs.getLong(5);
+                sums.open = sums.open.add(amount);
+                sums.weighted = sums.weighted.add(amount.multiply(BigDecimal.valueOf(probability)).movePointLeft(2));
+                sums.forecast = sums.forecast.add(amount.multiply(BigDecimal.valueOf(p == null ? probability / 100.0 : p)));
+                if (probability >= commitProbability) {
+                    sums.commit = sums.commit.add(amount);
+                }
+            });
+            List<ForecastReport.Month> result = new ArrayList<>();
+            buckets.forEach((month, currencies) -> {
+                List<ForecastReport.Amounts> amounts = new ArrayList<>();
+                currencies.forEach((currency, s) -> amounts.add(new ForecastReport.Amounts(currency, s.deals,
+                        VelocityQuery.money(s.open, currency), VelocityQuery.money(s.weighted, currency),
+                        VelocityQuery.money(s.forecast, currency), VelocityQuery.money(s.commit, currency),
+                        VelocityQuery.money(s.open, currency))));
+                result.add(new ForecastReport.Month(month, amounts));
+            });
+            return new ForecastReport(filter.pipelineId(), Jdbc.asOf(c), filter.describe(), lookbackDays, commitProbability,
+                    result, learned.stages(), slips(c, where, args));
+        });
+    }
+
+    private static ForecastReport.Slips slips(java.sql.Connection c, String where, List<Object> args) throws java.sql.SQLException {
+        long[] total = {0};
+        Jdbc.query(c, "select coalesce(sum(d.close_slips), 0) from deal d where " + where, args, rs -> total[0] = rs.getLong(1));
+        List<ForecastReport.Count> owners = new ArrayList<>();
+        Jdbc.query(c, "select coalesce(d.owner_id, ''), sum(d.close_slips) from deal d where " + where + " and d.close_slips > 0"
+                + " group by coalesce(d.owner_id, '') order by 2 desc, 1 limit 20", args,
+                rs -> owners.add(new ForecastReport.Count(rs.getString(1).isEmpty() ? null : rs.getString(1), rs.getLong(2))));
+        List<ForecastReport.Count> deals = new ArrayList<>();
+        Jdbc.query(c, "select d.deal_id, d.close_slips from deal d where " + where + " and d.close_slips > 0"
+                + " order by d.close_slips desc, d.deal_id limit 20", args, rs -> deals.add(new ForecastReport.Count(rs.getString(1), rs.getLong(2))));
+        return new ForecastReport.Slips(total[0], owners, deals);
+    }
+}

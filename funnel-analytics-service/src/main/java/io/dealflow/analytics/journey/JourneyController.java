@@ -1,0 +1,81 @@
+package io.dealflow.analytics.journey;
+
+import io.dealflow.analytics.funnel.FunnelController;
+import io.dealflow.analytics.funnel.FunnelFilter;
+import io.dealflow.analytics.web.ProblemException;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+
+/** Forecast, velocity, trends, waterfall and backtest; each answer carries asOf and the filters applied. */
+@Controller("/api/v1")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class JourneyController {
+
+    private final VelocityQuery velocity;
+    private final ForecastQuery forecast;
+    private final TrendQuery trends;
+    private final WaterfallQuery waterfall;
+    private final BacktestQuery backtest;
+
+    public JourneyController(VelocityQuery velocity, ForecastQuery forecast, TrendQuery trends, WaterfallQuery waterfall,
+                             BacktestQuery backtest) {
+        this.velocity = velocity;
+        this.forecast = forecast;
+        this.trends = trends;
+        this.waterfall = waterfall;
+        this.backtest = backtest;
+    }
+
+    @Get("/velocity")
+    public VelocityReport velocity(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
+                                   @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,
+                                   @QueryValue @Nullable String source, @QueryValue @Nullable String groupBy) {
+        return velocity.velocity(FunnelController.filter(pipelineId, from, to, ownerId, source), groupBy);
+    }
+
+    @Get("/forecast")
+    public ForecastReport forecast(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String ownerId,
+                                   @QueryValue @Nullable String source, @QueryValue @Nullable String months,
+                                   @QueryValue @Nullable String lookbackDays, @QueryValue @Nullable String commitProbability) {
+        return forecast.forecast(FunnelController.filter(pipelineId, null, null, ownerId, source), integer("months", months, 6),
+                integer("lookbackDays", lookbackDays, 365), integer("commitProbability", commitProbability, 70));
+    }
+
+    @Get("/forecast/backtest")
+    public BacktestReport backtest(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String ownerId,
+                                   @QueryValue @Nullable String source, @QueryValue @Nullable String months,
+                                   @QueryValue @Nullable String lookbackDays) {
+        return backtest.backtest(FunnelController.filter(pipelineId, null, null, ownerId, source), integer("months", months, 6),
+                integer("lookbackDays", lookbackDays, 365));
+    }
+
+    @Get("/trends")
+    public TrendReport trends(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
+                              @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,
+                              @QueryValue @Nullable String source, @QueryValue @Nullable String interval) {
+        return trends.trends(FunnelController.filter(pipelineId, from, to, ownerId, source), interval);
+    }
+
+    @Get("/waterfall")
+    public WaterfallReport waterfall(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
+                                     @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,
+                                     @QueryValue @Nullable String source) {
+        FunnelFilter filter = FunnelController.filter(pipelineId, null, null, ownerId, source);
+        return waterfall.waterfall(filter, FunnelController.instant("from", from), FunnelController.instant("to", to));
+    }
+
+    private static int integer(String name, String value, int fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest(name + " must be a whole number");
+        }
+    }
+}
