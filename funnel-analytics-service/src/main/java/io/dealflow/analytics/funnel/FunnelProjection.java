@@ -229,6 +229,9 @@ public class FunnelProjection {
 
     private void reopened(Connection c, DealReopened r) throws SQLException {
         enterStage(c, r.dealId(), r.pipelineId(), r.stage(), nextVisit(c, r.dealId()), r.occurredAt());
+        // reopened into a later stage: the stages it was in before count as advanced, as after a forward move
+        update(c, "update deal_stage set advanced = true where deal_id = ? and position < ?", r.dealId(), r.stage().position());
+        update(c, "update deal_phase set advanced = true where deal_id = ? and ordinal < ?", r.dealId(), Phases.ordinal(r.stage().phase()));
         update(c, """
                 update deal set status = 'OPEN', closed_at = null, lost_reason = null, won_cycle_seconds = null,
                     stage_id = ?, stage_position = ?, stage_probability = ?,

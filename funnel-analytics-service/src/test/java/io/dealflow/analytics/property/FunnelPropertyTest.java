@@ -1,0 +1,256 @@
+package io.dealflow.analytics.property;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dealflow.analytics.support.EventWriter;
+import io.dealflow.analytics.support.SharedKafka;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Random deal histories (moves forward and back, wins, losses, reopens, activities), sent through the real broker
+ * to the real consumer in a random interleaving with duplicates; every metric must equal the independent model.
+ */
+class FunnelPropertyTest {
+
+    private static final Instant T0 = Instant.parse("2026-01-05T00:00:00Z");
+    private static EmbeddedServer server;
+    private static EventWriter writer;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @BeforeContainer
+    static void start() {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("kafka.bootstrap.servers", SharedKafka.get().bootstrapServers());
+        properties.put("micronaut.server.port", -1);
+        properties.put("dealflow.consumer-group", "property-" + UUID.randomUUID());
+        properties.put("datasources.default.url", "jdbc:h2:mem:property-" + UUID.randomUUID()
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        String pg = System.getenv("DEALFLOW_TEST_PG_URL_ANALYTICS");
+        if (pg != null && !pg.isBlank()) {
+            String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+            properties.put("datasources.default.url", pg + (pg.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+            properties.put("datasources.default.username", System.getenv().getOrDefault("DEALFLOW_TEST_PG_USER", "postgres"));
+            properties.put("flyway.datasources.default.default-schema", schema);
+            properties.put("flyway.datasources.default.create-schemas", "true");
+        }
+        server = ApplicationContext.run(EmbeddedServer.class, properties);
+        writer = new EventWriter();
+    }
+
+    @AfterContainer
+    static void stop() {
+        writer.close();
+        server.getApplicationContext().close();
+    }
+
+    @Provide
+    Arbitrary<List<DealScript>> histories() {
+        Arbitrary<Long> seeds = Arbitraries.longs();
+        Arbitrary<Integer> counts = Arbitraries.integers().between(1, 40);
+        return Combinators.combine(seeds, counts).as(FunnelPropertyTest::generate);
+    }
+
+    /** A seeded world: the seed makes every try reproducible from jqwik's report. */
+    static List<DealScript> generate(long seed, int count) {
+        Random random = new Random(seed);
+        String[] currencies = {"EUR", "USD"};
+        List<DealScript> deals = new ArrayList<>();
+        for (int d = 0; d < count; d++) {
+            Instant at = T0.plus(Duration.ofHours(random.nextInt(24 * 120)));
+            int stage = random.nextInt(10) < 7 ? 0 : random.nextInt(5);
+            Instant entered = at;
+            boolean open = true;
+            List<DealScript.Stay> stays = new ArrayList<>();
+            List<Instant> activities = new ArrayList<>();
+            int steps = random.nextInt(9);
+            for (int i = 0; i < steps; i++) {
+                at = at.plus(Duration.ofHours(1 + random.nextInt(200)));
+                if (open && random.nextInt(5) == 0) {
+                    activities.add(at);
+                } else if (open) {
+                    int roll = random.nextInt(10);
+                    if (roll < 6) {
+                        int next = random.nextInt(4) == 0 ? random.nextInt(5) : Math.min(4, stage + 1 + random.nextInt(2));
+                        if (next != stage) {
+                            stays.add(new DealScript.Stay(stage, entered, at, "MOVE"));
+                            stage = next;
+                            entered = at;
+                        }
+                    } else {
+                        stays.add(new DealScript.Stay(stage, entered, at, roll < 8 ? "WON" : "LOST"));
+                        open = false;
+                    }
+                } else if (random.nextBoolean()) {
+                    stage = random.nextInt(5);
+                    entered = at;
+                    open = true;
+                } else {
+                    break;
+                }
+            }
+            if (open) {
+                stays.add(new DealScript.Stay(stage, entered, null, null));
+            }
+            deals.add(new DealScript(new UUID(random.nextLong(), random.nextLong()).toString(), "o" + random.nextInt(3), random.nextBoolean() ? "web" : "event",
+                    currencies[random.nextInt(2)], (1 + random.nextInt(100_000)) + "." + String.format("%02d", random.nextInt(100)),
+                    List.copyOf(stays), List.copyOf(activities)));
+        }
+        return deals;
+    }
+
+    @Property(tries = 12)
+    void everyMetricEqualsTheIndependentComputation(@ForAll("histories") List<DealScript> generated, @ForAll long interleaving) throws Exception {
+        String pipeline = "prop-" + UUID.randomUUID().toString().substring(0, 12);
+        // fresh ids per try: jqwik re-runs samples while shrinking, and deal ids are global in the read model
+        List<DealScript> deals = generated.stream().map(d -> new DealScript(pipeline + "-" + d.dealId(), d.ownerId(), d.source(),
+                d.currency(), d.amount(), d.stays(), d.activities())).toList();
+        writer.send(PropertyEvents.pipeline(pipeline, T0).type(), pipeline, 0, T0, PropertyEvents.pipeline(pipeline, T0).payload());
+        List<List<PropertyEvents.Event>> queues = new ArrayList<>();
+        Instant last = T0;
+        for (DealScript deal : deals) {
+            List<PropertyEvents.Event> events = PropertyEvents.events(pipeline, deal);
+            queues.add(new ArrayList<>(events));
+            Instant end = events.get(events.size() - 1).time();
+            last = end.isAfter(last) ? end : last;
+        }
+        Random order = new Random(interleaving);
+        List<PropertyEvents.Event> sent = new ArrayList<>();
+        while (!queues.isEmpty()) {
+            List<PropertyEvents.Event> queue = queues.get(order.nextInt(queues.size()));
+            PropertyEvents.Event event = queue.remove(0);
+            writer.send(event.type(), event.subject(), event.sequence(), event.time(), event.payload());
+            if (order.nextInt(8) == 0) {
+                writer.send(event.type(), event.subject(), event.sequence(), event.time(), event.payload());
+            }
+            sent.add(event);
+            if (queue.isEmpty()) {
+                queues.remove(queue);
+            }
+        }
+        IndependentModel model = new IndependentModel(deals, PropertyEvents.PHASES);
+        String base = "/api/v1/funnel?pipelineId=" + pipeline;
+
+        JsonNode live = awaitEqual(base, funnel -> compareFunnel(funnel, model, null));
+        compareFunnel(live, model, null).run();
+
+        Instant at = T0.plusSeconds((long) (new Random(interleaving).nextDouble() * (last.getEpochSecond() - T0.getEpochSecond())));
+        JsonNode past = get(base + "&at=" + at);
+        compareFunnel(past, model, at).run();
+
+        JsonNode phases = get("/api/v1/funnel/phases?pipelineId=" + pipeline);
+        List<IndependentModel.Row> phaseRows = model.funnel(null, 4, true);
+        for (int k = 0; k < 4; k++) {
+            JsonNode row = phases.get("phases").get(k);
+            IndependentModel.Row expected = phaseRows.get(k);
+            String what = "phase " + row.get("phase").asText();
+            assertEquals(expected.reached(), row.get("reached").asLong(), what + " reached");
+            assertEquals(expected.entered(), row.get("entered").asLong(), what + " entered");
+            assertEquals(expected.current(), row.get("current").asLong(), what + " current");
+            assertEquals(expected.advanced(), row.get("advanced").asLong(), what + " advanced");
+            assertEquals(expected.lost(), row.get("lost").asLong(), what + " lost");
+            assertEquals(expected.conversion(), number(row.get("conversionRate")), what + " conversion");
+        }
+
+        JsonNode trends = get("/api/v1/trends?interval=month&pipelineId=" + pipeline);
+        Map<String, long[]> cohorts = model.cohorts();
+        assertEquals(cohorts.size(), trends.get("cohorts").size());
+        for (JsonNode cohort : trends.get("cohorts")) {
+            long[] expected = cohorts.get(cohort.get("cohort").asText());
+            assertEquals(List.of(expected[0], expected[1], expected[2], expected[3]), List.of(cohort.get("created").asLong(),
+                    cohort.get("won").asLong(), cohort.get("lost").asLong(), cohort.get("open").asLong()), cohort.toString());
+        }
+
+        JsonNode velocity = get("/api/v1/velocity?pipelineId=" + pipeline).get("total");
+        IndependentModel.Totals totals = model.totals(null);
+        assertEquals(totals.open(), velocity.get("openDeals").asLong());
+        assertEquals(totals.won(), velocity.get("wonDeals").asLong());
+        assertEquals(totals.lost(), velocity.get("lostDeals").asLong());
+        assertEquals(totals.winRate(), number(velocity.get("winRate")));
+        Double[] cycle = model.cycleDays();
+        assertEquals(cycle[0], number(velocity.get("averageCycleDays")), "average cycle");
+        assertEquals(cycle[1], number(velocity.get("medianCycleDays")), "median cycle");
+        Map<String, Long> reasons = new HashMap<>();
+        get("/api/v1/velocity?pipelineId=" + pipeline).get("lostReasons").forEach(r -> reasons.put(r.get("reason").asText(), r.get("deals").asLong()));
+        assertEquals(model.lostReasons(), reasons);
+    }
+
+    private Runnable compareFunnel(JsonNode funnel, IndependentModel model, Instant at) {
+        return () -> {
+            IndependentModel.Totals totals = model.totals(at);
+            JsonNode t = funnel.get("totals");
+            assertEquals(List.of(totals.deals(), totals.open(), totals.won(), totals.lost()),
+                    List.of(t.get("deals").asLong(), t.get("open").asLong(), t.get("won").asLong(), t.get("lost").asLong()), "totals at " + at);
+            assertEquals(totals.winRate(), number(t.get("winRate")), "win rate at " + at);
+            List<IndependentModel.Row> rows = model.funnel(at, 5, false);
+            List<IndependentModel.Times> times = model.timeInStage(at, 5);
+            for (int s = 0; s < 5; s++) {
+                JsonNode row = funnel.get("stages").get(s);
+                IndependentModel.Row expected = rows.get(s);
+                String what = "stage s" + s + " at " + at;
+                assertEquals(List.of(expected.reached(), expected.entered(), expected.current(), expected.advanced(), expected.lost()),
+                        List.of(row.get("reached").asLong(), row.get("entered").asLong(), row.get("current").asLong(),
+                                row.get("advanced").asLong(), row.get("lost").asLong()), what + " reached/entered/current/advanced/lost");
+                assertEquals(expected.conversion(), number(row.get("conversionRate")), what + " conversion");
+                JsonNode time = row.get("timeInStageHours");
+                IndependentModel.Times et = times.get(s);
+                assertEquals(et.visits(), time.get("visits").asLong(), what + " visits");
+                assertEquals(et.mean(), number(time.get("mean")), what + " mean hours");
+                assertEquals(et.median(), number(time.get("median")), what + " median hours");
+                assertEquals(et.p90(), number(time.get("p90")), what + " p90 hours");
+            }
+        };
+    }
+
+    private JsonNode awaitEqual(String path, java.util.function.Function<JsonNode, Runnable> check) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        AssertionError last = null;
+        while (System.nanoTime() < deadline) {
+            JsonNode answer = get(path);
+            if (answer != null && answer.has("totals")) {
+                try {
+                    check.apply(answer).run();
+                    return answer;
+                } catch (AssertionError e) {
+                    last = e;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw last == null ? new AssertionError("no answer from " + path) : last;
+    }
+
+    private JsonNode get(String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.getPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return json.readTree(response.body());
+    }
+
+    private static Double number(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asDouble();
+    }
+}

@@ -1,0 +1,213 @@
+package io.dealflow.analytics.property;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The test's own computation of every metric, straight from the generated stays and the definitions of API.md,
+ * with nothing shared with the service's code. {@code at} = the instant to evaluate at (null: everything).
+ */
+final class IndependentModel {
+
+    static final String[] PHASES = {"AWARENESS", "INTEREST", "CONSIDERATION", "DECISION"};
+
+    private final List<DealScript> deals;
+    private final String[] stagePhases;
+
+    IndependentModel(List<DealScript> deals, String[] stagePhases) {
+        this.deals = deals;
+        this.stagePhases = stagePhases;
+    }
+
+    private int phaseOf(int stage) {
+        return List.of(PHASES).indexOf(stagePhases[stage]);
+    }
+
+    /** The stays begun by {@code at}, each cut to what was known then. */
+    private static List<DealScript.Stay> known(DealScript deal, Instant at) {
+        List<DealScript.Stay> stays = new ArrayList<>();
+        for (DealScript.Stay s : deal.stays()) {
+            if (at != null && s.entered().isAfter(at)) {
+                break;
+            }
+            boolean ended = s.ended() != null && (at == null || !s.ended().isAfter(at));
+            stays.add(ended ? s : new DealScript.Stay(s.stage(), s.entered(), null, null));
+        }
+        return stays;
+    }
+
+    static String status(List<DealScript.Stay> stays) {
+        DealScript.Stay last = stays.get(stays.size() - 1);
+        return last.ended() == null || "MOVE".equals(last.endedBy()) ? "OPEN" : last.endedBy();
+    }
+
+    record Row(long reached, long entered, long current, long advanced, long lost, Double conversion) {
+    }
+
+    record Times(long visits, Double mean, Double median, Double p90) {
+    }
+
+    record Totals(long deals, long open, long won, long lost, Double winRate) {
+    }
+
+    /** level: 0 = stages (key = position), 1 = phases (key = phase ordinal). */
+    List<Row> funnel(Instant at, int levels, boolean phases) {
+        long[] reachedNotWon = new long[levels];
+        long won = 0;
+        long[] entered = new long[levels], current = new long[levels], advanced = new long[levels], lost = new long[levels];
+        for (DealScript deal : deals) {
+            List<DealScript.Stay> stays = known(deal, at);
+            if (stays.isEmpty()) {
+                continue;
+            }
+            String status = status(stays);
+            int max = stays.stream().mapToInt(s -> key(s, phases)).max().orElseThrow();
+            if ("WON".equals(status)) {
+                won++;
+            } else {
+                for (int k = 0; k <= max; k++) {
+                    reachedNotWon[k]++;
+                }
+            }
+            for (int k = 0; k < levels; k++) {
+                boolean in = false, adv = false, lostHere = false;
+                for (int i = 0; i < stays.size(); i++) {
+                    DealScript.Stay v = stays.get(i);
+                    if (key(v, phases) != k) {
+                        continue;
+                    }
+                    in = true;
+                    if ("LOST".equals(v.endedBy())) {
+                        lostHere = true;
+                    }
+                    for (int j = i; j < stays.size(); j++) {
+                        DealScript.Stay w = stays.get(j);
+                        if ((j > i && key(w, phases) > k) || "WON".equals(w.endedBy())) {
+                            adv = true;
+                        }
+                    }
+                }
+                entered[k] += in ? 1 : 0;
+                advanced[k] += adv ? 1 : 0;
+                lost[k] += lostHere ? 1 : 0;
+            }
+            if ("OPEN".equals(status)) {
+                current[key(stays.get(stays.size() - 1), phases)]++;
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int k = 0; k < levels; k++) {
+            long reached = won + reachedNotWon[k];
+            long next = k + 1 < levels ? won + reachedNotWon[k + 1] : won;
+            rows.add(new Row(reached, entered[k], current[k], advanced[k], lost[k], ratio(next, reached)));
+        }
+        return rows;
+    }
+
+    private int key(DealScript.Stay stay, boolean phases) {
+        return phases ? phaseOf(stay.stage()) : stay.stage();
+    }
+
+    Totals totals(Instant at) {
+        long deals = 0, open = 0, won = 0, lost = 0;
+        for (DealScript deal : this.deals) {
+            List<DealScript.Stay> stays = known(deal, at);
+            if (stays.isEmpty()) {
+                continue;
+            }
+            deals++;
+            switch (status(stays)) {
+                case "WON" -> won++;
+                case "LOST" -> lost++;
+                default -> open++;
+            }
+        }
+        return new Totals(deals, open, won, lost, ratio(won, won + lost));
+    }
+
+    List<Times> timeInStage(Instant at, int stages) {
+        List<Times> times = new ArrayList<>();
+        for (int s = 0; s < stages; s++) {
+            List<Double> seconds = new ArrayList<>();
+            for (DealScript deal : deals) {
+                for (DealScript.Stay v : known(deal, at)) {
+                    if (v.stage() == s && v.ended() != null) {
+                        seconds.add((double) (v.ended().getEpochSecond() - v.entered().getEpochSecond()));
+                    }
+                }
+            }
+            seconds.sort(Double::compare);
+            times.add(seconds.isEmpty() ? new Times(0, null, null, null) : new Times(seconds.size(),
+                    hours(seconds.stream().mapToDouble(Double::doubleValue).average().orElseThrow()),
+                    hours(percentile(seconds, 0.5)), hours(percentile(seconds, 0.9))));
+        }
+        return times;
+    }
+
+    /** Per creation month: created, won, lost, open. */
+    Map<String, long[]> cohorts() {
+        Map<String, long[]> cohorts = new TreeMap<>();
+        for (DealScript deal : deals) {
+            LocalDate day = LocalDate.ofInstant(deal.created(), ZoneOffset.UTC);
+            long[] c = cohorts.computeIfAbsent(String.format("%04d-%02d", day.getYear(), day.getMonthValue()), k -> new long[4]);
+            c[0]++;
+            switch (status(deal.stays())) {
+                case "WON" -> c[1]++;
+                case "LOST" -> c[2]++;
+                default -> c[3]++;
+            }
+        }
+        return cohorts;
+    }
+
+    /** Mean and median days from creation to the (last) win, over deals won now. */
+    Double[] cycleDays() {
+        List<Double> days = new ArrayList<>();
+        for (DealScript deal : deals) {
+            if ("WON".equals(status(deal.stays()))) {
+                Instant wonAt = deal.stays().get(deal.stays().size() - 1).ended();
+                days.add((wonAt.getEpochSecond() - deal.created().getEpochSecond()) / 86400.0);
+            }
+        }
+        if (days.isEmpty()) {
+            return new Double[] {null, null};
+        }
+        days.sort(Double::compare);
+        return new Double[] {round3(days.stream().mapToDouble(Double::doubleValue).average().orElseThrow()), round3(percentile(days, 0.5))};
+    }
+
+    Map<String, Long> lostReasons() {
+        Map<String, Long> reasons = new LinkedHashMap<>();
+        for (DealScript deal : deals) {
+            if ("LOST".equals(status(deal.stays()))) {
+                reasons.merge(PropertyEvents.reason(deal), 1L, Long::sum);
+            }
+        }
+        return reasons;
+    }
+
+    static double percentile(List<Double> sorted, double p) {
+        double position = p * (sorted.size() - 1);
+        int lo = (int) Math.floor(position);
+        int hi = (int) Math.ceil(position);
+        return sorted.get(lo) + (position - lo) * (sorted.get(hi) - sorted.get(lo));
+    }
+
+    static Double ratio(long numerator, long denominator) {
+        return denominator == 0 ? null : Math.round(numerator * 10000.0 / denominator) / 10000.0;
+    }
+
+    private static Double hours(double seconds) {
+        return Math.round(seconds / 3600.0 * 1000.0) / 1000.0;
+    }
+
+    private static double round3(double value) {
+        return Math.round(value * 1000.0) / 1000.0;
+    }
+}

@@ -1,0 +1,102 @@
+package io.dealflow.analytics.property;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dealflow.analytics.support.EventWriter;
+import io.dealflow.analytics.support.SharedKafka;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Two instances in one consumer group over one database split the partitions between them; one is stopped
+ * and another started (a restart) half way. The answers equal the independent model and a single instance's.
+ */
+class ScaleOutTest {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    private static EmbeddedServer instance(String database, String group) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("kafka.bootstrap.servers", SharedKafka.get().bootstrapServers());
+        properties.put("micronaut.server.port", -1);
+        properties.put("dealflow.consumer-group", group);
+        properties.put("datasources.default.url", "jdbc:h2:mem:" + database
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        return ApplicationContext.run(EmbeddedServer.class, properties);
+    }
+
+    @Test
+    void twoInstancesAndARestartGiveTheSameAnswers() throws Exception {
+        String group = "scale-" + UUID.randomUUID();
+        String database = "scale-" + UUID.randomUUID();
+        String pipeline = "scale-" + UUID.randomUUID().toString().substring(0, 8);
+        EmbeddedServer a = instance(database, group);
+        EmbeddedServer b = instance(database, group);
+        EmbeddedServer c = null;
+        try (EventWriter writer = new EventWriter()) {
+            List<DealScript> deals = FunnelPropertyTest.generate(42, 60).stream().map(d -> new DealScript(pipeline + "-" + d.dealId(),
+                    d.ownerId(), d.source(), d.currency(), d.amount(), d.stays(), d.activities())).toList();
+            var definition = PropertyEvents.pipeline(pipeline, Instant.parse("2026-01-01T00:00:00Z"));
+            writer.send(definition.type(), pipeline, 0, definition.time(), definition.payload());
+            int half = deals.size() / 2;
+            for (int i = 0; i < deals.size(); i++) {
+                if (i == half) {
+                    b.getApplicationContext().close();
+                    c = instance(database, group);
+                }
+                for (PropertyEvents.Event e : PropertyEvents.events(pipeline, deals.get(i))) {
+                    writer.send(e.type(), e.subject(), e.sequence(), e.time(), e.payload());
+                }
+            }
+            IndependentModel model = new IndependentModel(deals, PropertyEvents.PHASES);
+            IndependentModel.Totals expected = model.totals(null);
+            JsonNode fromA = await(a, pipeline, expected);
+            JsonNode fromC = await(c, pipeline, expected);
+            assertEquals(fromA.get("stages"), fromC.get("stages"), "every instance answers the same");
+            List<IndependentModel.Row> rows = model.funnel(null, 5, false);
+            for (int s = 0; s < 5; s++) {
+                JsonNode row = fromA.get("stages").get(s);
+                assertEquals(List.of(rows.get(s).reached(), rows.get(s).entered(), rows.get(s).current(), rows.get(s).advanced(), rows.get(s).lost()),
+                        List.of(row.get("reached").asLong(), row.get("entered").asLong(), row.get("current").asLong(),
+                                row.get("advanced").asLong(), row.get("lost").asLong()), "stage s" + s);
+            }
+        } finally {
+            a.getApplicationContext().close();
+            if (c != null) {
+                c.getApplicationContext().close();
+            }
+        }
+    }
+
+    private JsonNode await(EmbeddedServer server, String pipeline, IndependentModel.Totals expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.getPort()
+                    + "/api/v1/funnel?pipelineId=" + pipeline)).build(), HttpResponse.BodyHandlers.ofString());
+            last = json.readTree(response.body());
+            JsonNode t = last.get("totals");
+            if (t != null && t.get("deals").asLong() == expected.deals() && t.get("won").asLong() == expected.won()
+                    && t.get("lost").asLong() == expected.lost() && t.get("open").asLong() == expected.open()) {
+                return last;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("instance never caught up: " + last + " expected " + expected);
+    }
+}
