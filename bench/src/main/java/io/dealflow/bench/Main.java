@@ -26,6 +26,7 @@ public final class Main {
                     options.getOrDefault("token", System.getenv("DEALFLOW_TOKEN")),
                     Integer.parseInt(options.getOrDefault("deals", "300")),
                     Long.parseLong(options.getOrDefault("seed", "7")));
+            case "run" -> io.dealflow.bench.run.BenchRunner.run(options);
             case "token" -> System.out.println(io.dealflow.bench.auth.LocalTokens.sign(
                     options.getOrDefault("secret", System.getenv("AUTH_HS256_SECRET")),
                     options.getOrDefault("subject", "local-user"),
@@ -35,10 +36,16 @@ public final class Main {
         }
     }
 
-    private static Map<String, String> options(String[] args) {
+    /** {@code --name value} pairs; a flag without a value (--quick) maps to "true". */
+    static Map<String, String> options(String[] args) {
         Map<String, String> options = new HashMap<>();
-        for (int i = 1; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        for (int i = 1; i < args.length; i++) {
+            String name = args[i].replaceFirst("^--", "");
+            if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                options.put(name, args[++i]);
+            } else {
+                options.put(name, "true");
+            }
         }
         return options;
     }
@@ -46,6 +53,7 @@ public final class Main {
     private static void usage() {
         System.out.println("""
                 usage: java -jar bench-exec.jar demo  [--gateway URL] [--token JWT] [--deals N] [--seed S]
-                       java -jar bench-exec.jar token [--secret S] [--subject SUB] [--scopes "a b"] [--days N]""");
+                       java -jar bench-exec.jar token [--secret S] [--subject SUB] [--scopes "a b"] [--days N]
+                       java -jar bench-exec.jar run   [--db h2|postgres] [--deals N] [--seconds S] [--quick] [--root DIR]""");
     }
 }

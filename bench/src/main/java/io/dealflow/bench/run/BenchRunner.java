@@ -1,0 +1,335 @@
+package io.dealflow.bench.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dealflow.bench.auth.LocalTokens;
+import io.dealflow.events.v1.EventTypes;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * The whole benchmark in one run: starts the broker and the three services on fresh data (H2 or PostgreSQL),
+ * measures write path, baselines, end-to-end freshness, query latency on a topic-loaded world, replay and
+ * footprint, and writes the results. Never part of the test run.
+ */
+public final class BenchRunner {
+
+    private final Map<String, String> options;
+    private final BenchReport report = new BenchReport();
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final List<ServiceProcess> processes = new ArrayList<>();
+
+    public BenchRunner(Map<String, String> options) {
+        this.options = options;
+    }
+
+    public static void run(Map<String, String> options) throws Exception {
+        new BenchRunner(options).execute();
+    }
+
+    private void execute() throws Exception {
+        boolean quick = options.containsKey("quick");
+        String db = options.getOrDefault("db", "h2");
+        int deals = Integer.parseInt(options.getOrDefault("deals", quick ? "2000" : "100000"));
+        Duration level = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", quick ? "2" : "10")));
+        Path root = Path.of(options.getOrDefault("root", ".")).toAbsolutePath().normalize();
+        Path data = Files.createTempDirectory("dealflow-bench");
+        Path results = root.resolve(options.getOrDefault("results", "bench/results"))
+                .resolve(Instant.now().toString().replace(":", "").substring(0, 15));
+        int kafkaPort = freePort(), pipelinePort = freePort(), analyticsPort = freePort(), gatewayPort = freePort();
+        String kafka = "localhost:" + kafkaPort;
+        String secret = "bench-secret-" + UUID.randomUUID();
+        String token = LocalTokens.sign(secret, "bench", LocalTokens.ALL_SCOPES, Duration.ofHours(2));
+        String gateway = "http://localhost:" + gatewayPort;
+        String pipeline = "http://localhost:" + pipelinePort;
+        String analytics = "http://localhost:" + analyticsPort;
+
+        report.setting("date", Instant.now().toString());
+        report.setting("commit", git(root));
+        report.setting("machine", machine());
+        report.setting("database", db);
+        report.setting("settings", "write levels " + level.toSeconds() + " s each; " + deals + " deals loaded straight to the topic for queries"
+                + (quick ? " (quick mode)" : ""));
+        report.setting("command", "./dealflow bench" + (db.equals("postgres") ? " --db postgres" : "") + (quick ? " --quick" : ""));
+
+        Map<String, String> pipelineEnv = new HashMap<>(Map.of("PORT", String.valueOf(pipelinePort), "KAFKA_BOOTSTRAP_SERVERS", kafka,
+                "DEALFLOW_DATA_DIR", data.toString()));
+        Map<String, String> analyticsEnv = new HashMap<>(Map.of("PORT", String.valueOf(analyticsPort), "KAFKA_BOOTSTRAP_SERVERS", kafka,
+                "DEALFLOW_DATA_DIR", data.toString(), "PIPELINE_SERVICE_URL", pipeline));
+        String jdbcUrl;
+        String jdbcUser = "sa";
+        if (db.equals("postgres")) {
+            String pg = options.getOrDefault("pg", "jdbc:postgresql://127.0.0.1:5432/");
+            try (Connection c = DriverManager.getConnection(pg + "postgres", "postgres", ""); Statement s = c.createStatement()) {
+                for (String name : List.of("bench_pipeline", "bench_analytics", "bench_baseline")) {
+                    s.execute("drop database if exists " + name + " with (force)");
+                    s.execute("create database " + name);
+                }
+            }
+            pipelineEnv.putAll(Map.of("SPRING_DATASOURCE_URL", pg + "bench_pipeline", "SPRING_DATASOURCE_USERNAME", "postgres"));
+            analyticsEnv.putAll(Map.of("DATASOURCES_DEFAULT_URL", pg + "bench_analytics", "DATASOURCES_DEFAULT_USERNAME", "postgres"));
+            jdbcUrl = pg + "bench_baseline";
+            jdbcUser = "postgres";
+        } else {
+            jdbcUrl = "jdbc:h2:file:" + data.resolve("baseline/db") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0";
+        }
+        Path logs = data.resolve("logs");
+        List<String> jvm = List.of("-Xmx1g", "-XX:+UseParallelGC");
+        try {
+            ServiceProcess broker = start(ServiceProcess.start("local-kafka", root.resolve("local-kafka/target/local-kafka-exec.jar"),
+                    Map.of("KAFKA_PORT", String.valueOf(kafkaPort), "KAFKA_CONTROLLER_PORT", String.valueOf(freePort()),
+                            "KAFKA_DATA_DIR", data.resolve("kafka").toString(), "KAFKA_TOPICS", EventTypes.TOPIC + ",bench-baseline"), logs, jvm))
+                    .awaitLog("local-kafka ready");
+            ServiceProcess pipelineService = start(ServiceProcess.start("pipeline-service", root.resolve("pipeline-service/target/pipeline-service.jar"),
+                    pipelineEnv, logs, jvm)).awaitHttp(pipeline + "/actuator/health/readiness");
+            ServiceProcess analyticsService = start(ServiceProcess.start("funnel-analytics-service",
+                    root.resolve("funnel-analytics-service/target/funnel-analytics-service.jar"), analyticsEnv, logs, jvm)).awaitHttp(analytics + "/health");
+            ServiceProcess gatewayService = start(ServiceProcess.start("api-gateway", root.resolve("api-gateway/target/api-gateway.jar"),
+                    Map.of("PORT", String.valueOf(gatewayPort), "PIPELINE_SERVICE_URL", pipeline, "ANALYTICS_SERVICE_URL", analytics,
+                            "AUTH_HS256_SECRET", secret, "RATE_LIMIT_ENABLED", "false"), logs, jvm)).awaitHttp(gateway + "/actuator/health");
+            for (ServiceProcess p : processes) {
+                report.add("footprint", "startup to ready: " + p.name, p.readyMillis + " ms",
+                        p.name.equals("funnel-analytics-service") ? "< 1500 ms" : null, "started one after another");
+            }
+
+            writePath(gateway, pipeline, token, level);
+            baselines(kafka, jdbcUrl, jdbcUser, level);
+            freshness(gateway, analytics, token, quick ? 30 : 150);
+            queries(kafka, analytics, deals, quick);
+            replay(kafka, analytics);
+            for (ServiceProcess p : processes) {
+                report.add("footprint", "RSS after the run: " + p.name, p.rssMib() + " MiB", null, "-Xmx1g");
+            }
+            if (broker != null && pipelineService != null && analyticsService != null && gatewayService != null) {
+                report.setting("logs", logs.toString());
+            }
+        } finally {
+            for (int i = processes.size() - 1; i >= 0; i--) {
+                processes.get(i).close();
+            }
+        }
+        report.write(results);
+        if (!options.containsKey("quick")) {
+            Path docs = root.resolve("docs/benchmarks-latest-" + db + ".md");
+            Files.writeString(docs, report.markdown());
+        }
+        System.out.println("\nResults: " + results.resolve("results.md") + " and results.json");
+    }
+
+    private ServiceProcess start(ServiceProcess process) {
+        processes.add(process);
+        return process;
+    }
+
+    private void writePath(String gateway, String pipeline, String token, Duration level) throws Exception {
+        HttpLoad viaGateway = new HttpLoad(gateway, token);
+        HttpLoad direct = new HttpLoad(pipeline, null);
+        java.util.function.IntFunction<HttpLoad.Call> create = i -> new HttpLoad.Call("POST", "/api/v1/deals",
+                "{\"title\": \"Bench " + i + "\", \"amount\": {\"value\": \"" + (100 + i % 9000) + ".00\", \"currency\": \"EUR\"}, \"ownerId\": \"bench-" + (i % 20) + "\"}");
+        new HttpLoad(gateway, token).run("warm-up", 8, Duration.ofSeconds(Math.max(2, level.toSeconds() / 2)), create);
+        Latency atThirtyTwo = null;
+        Map<String, Long> cpuBefore = cpu();
+        long t0 = System.nanoTime();
+        for (int clients : new int[] {8, 32, 64}) {
+            Latency l = viaGateway.run("create deal via gateway, " + clients + " clients", clients, level, create);
+            report.latency("write", l, clients == 32 ? ">= 5000/s, p99 < 50 ms" : null);
+            if (clients == 32) {
+                atThirtyTwo = l;
+            }
+        }
+        cpuShare("write via gateway", cpuBefore, (System.nanoTime() - t0) / 1e6);
+        Latency directLatency = direct.run("create deal direct to pipeline-service, 32 clients", 32, level, create);
+        report.latency("write", directLatency, null);
+        report.add("write", "gateway throughput ÷ direct (32 clients)", String.format(Locale.ROOT, "%.0f %%",
+                100.0 * atThirtyTwo.perSecond() / directLatency.perSecond()), ">= 80 %", null);
+        this.writeRate = atThirtyTwo.perSecond();
+    }
+
+    private double writeRate;
+
+    private void baselines(String kafka, String jdbcUrl, String jdbcUser, Duration level) throws Exception {
+        double producer = Baselines.kafkaProducer(kafka, "bench-baseline", 700, level);
+        report.add("baseline", "raw Kafka producer, acks=all, 700-byte records", String.format(Locale.ROOT, "%.0f/s", producer), null,
+                "same broker");
+        Latency jdbc = Baselines.jdbcInsert(jdbcUrl, jdbcUser, "", 32, level);
+        report.latency("baseline", jdbc, null);
+        report.add("baseline", "DealFlow write rate ÷ raw JDBC append rate", String.format(Locale.ROOT, "%.0f %%", 100 * writeRate / jdbc.perSecond()),
+                ">= 50 %", null);
+        report.add("baseline", "DealFlow write rate ÷ raw Kafka producer", String.format(Locale.ROOT, "%.1f %%", 100 * writeRate / producer), null, null);
+    }
+
+    private void freshness(String gateway, String analytics, String token, int probes) throws Exception {
+        AtomicBoolean running = new AtomicBoolean(true);
+        ScheduledExecutorService background = Executors.newScheduledThreadPool(8);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        // steady background load of about 1,000 commands/s: 8 senders, one every 8 ms each
+        for (int s = 0; s < 8; s++) {
+            background.scheduleAtFixedRate(() -> {
+                if (running.get()) {
+                    try {
+                        client.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/deals")).header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"title\": \"Load\", \"amount\": {\"value\": \"1.00\", \"currency\": \"EUR\"}}")).build(),
+                                HttpResponse.BodyHandlers.discarding());
+                    } catch (Exception e) {
+                        // counted by the write section; here only the load matters
+                    }
+                }
+            }, 0, 8, TimeUnit.MILLISECONDS);
+        }
+        Histogram histogram = new Histogram(60_000_000L, 3);
+        try {
+            Thread.sleep(2000);
+            for (int i = 0; i < probes; i++) {
+                String owner = "probe-" + UUID.randomUUID();
+                HttpResponse<String> created = client.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/deals"))
+                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"title\": \"Probe\", \"amount\": {\"value\": \"1.00\", \"currency\": \"EUR\"}, \"ownerId\": \""
+                                + owner + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                long acknowledged = System.nanoTime();
+                if (created.statusCode() != 201) {
+                    continue;
+                }
+                while (System.nanoTime() - acknowledged < 30_000_000_000L) {
+                    JsonNode funnel = json.readTree(client.send(HttpRequest.newBuilder(URI.create(analytics
+                            + "/api/v1/funnel?pipelineId=default&ownerId=" + owner)).build(), HttpResponse.BodyHandlers.ofString()).body());
+                    if (funnel.path("totals").path("deals").asLong() == 1) {
+                        histogram.recordValue((System.nanoTime() - acknowledged) / 1000);
+                        break;
+                    }
+                    Thread.sleep(1);
+                }
+            }
+        } finally {
+            running.set(false);
+            background.shutdownNow();
+        }
+        report.latency("freshness", Latency.of("create 2xx → visible in the funnel, under ~1,000 commands/s", histogram, 0, 0),
+                "p99 < 100 ms");
+    }
+
+    private void queries(String kafka, String analytics, int deals, boolean quick) throws Exception {
+        String pipelineId = "bench-" + deals;
+        long start = System.nanoTime();
+        long events = new TopicLoader(kafka).load(pipelineId, deals, 7);
+        double loadSeconds = (System.nanoTime() - start) / 1e9;
+        report.add("load", "generated world written to the topic", events + " events, " + deals + " deals", null,
+                String.format(Locale.ROOT, "%.0f events/s", events / loadSeconds));
+        long applyStart = System.nanoTime();
+        long applied = awaitProjection(analytics, pipelineId, deals);
+        double applySeconds = (System.nanoTime() - applyStart + (long) (loadSeconds * 1e9)) / 1e9;
+        report.add("projection", "live projection of the loaded world", String.format(Locale.ROOT, "%.0f events/s", applied / applySeconds),
+                ">= 20000/s", "from the first write to the last event applied");
+        Map<String, String> endpoints = new LinkedHashMap<>();
+        endpoints.put("funnel", "/api/v1/funnel?pipelineId=" + pipelineId);
+        endpoints.put("funnel, owner filter", "/api/v1/funnel?pipelineId=" + pipelineId + "&ownerId=owner-3");
+        endpoints.put("phases", "/api/v1/funnel/phases?pipelineId=" + pipelineId);
+        endpoints.put("forecast", "/api/v1/forecast?pipelineId=" + pipelineId);
+        endpoints.put("velocity", "/api/v1/velocity?pipelineId=" + pipelineId);
+        endpoints.put("trends", "/api/v1/trends?interval=month&pipelineId=" + pipelineId);
+        endpoints.put("funnel at= (time travel)", "/api/v1/funnel?pipelineId=" + pipelineId + "&at=" + Instant.now().minus(Duration.ofDays(60)));
+        for (var endpoint : endpoints.entrySet()) {
+            HttpLoad load = new HttpLoad(analytics, null);
+            load.run("warm-up", 1, Duration.ofSeconds(1), i -> new HttpLoad.Call("GET", endpoint.getValue(), null));
+            Latency l = load.run(endpoint.getKey() + " at " + deals + " deals", 1, Duration.ofSeconds(quick ? 1 : 5),
+                    i -> new HttpLoad.Call("GET", endpoint.getValue(), null));
+            report.latency("query", l, endpoint.getKey().startsWith("funnel") || endpoint.getKey().equals("forecast") ? "p99 < 10 ms at 1M" : null);
+        }
+    }
+
+    private long awaitProjection(String analytics, String pipelineId, int deals) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode freshness = json.readTree(http.send(HttpRequest.newBuilder(URI.create(analytics + "/api/v1/analytics/freshness")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode funnel = json.readTree(http.send(HttpRequest.newBuilder(URI.create(analytics + "/api/v1/funnel?pipelineId=" + pipelineId)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            if (freshness.path("totalLag").asLong(-1) == 0 && funnel.path("totals").path("deals").asLong() == deals) {
+                long applied = 0;
+                for (JsonNode p : freshness.get("partitions")) {
+                    applied += p.get("appliedEvents").asLong();
+                }
+                return applied;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the projection did not catch up within 30 minutes");
+    }
+
+    private void replay(String kafka, String analytics) throws Exception {
+        double raw = Baselines.kafkaConsumer(kafka, EventTypes.TOPIC);
+        JsonNode rebuilt = json.readTree(http.send(HttpRequest.newBuilder(URI.create(analytics + "/api/v1/analytics/admin/rebuild"))
+                .timeout(Duration.ofMinutes(60)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).body());
+        report.add("replay", "rebuild the read model from the topic", String.format(Locale.ROOT, "%.0f events/s (%d records, %d ms)",
+                rebuilt.get("eventsPerSecond").asDouble(), rebuilt.get("records").asLong(), rebuilt.get("millis").asLong()), ">= 100000/s", null);
+        report.add("replay", "raw Kafka consumer reading the same topic", String.format(Locale.ROOT, "%.0f records/s", raw), null, "same broker");
+    }
+
+    private Map<String, Long> cpu() {
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        processes.forEach(p -> cpu.put(p.name, p.cpuMillis()));
+        return cpu;
+    }
+
+    private void cpuShare(String phase, Map<String, Long> before, double wallMillis) {
+        StringBuilder shares = new StringBuilder();
+        for (ServiceProcess p : processes) {
+            double used = p.cpuMillis() - before.getOrDefault(p.name, 0L);
+            shares.append(String.format(Locale.ROOT, "%s %.0f%%  ", p.name, 100 * used / wallMillis));
+        }
+        report.add("cpu", "CPU per process during " + phase + " (100% = one core)", shares.toString().strip(), null,
+                Runtime.getRuntime().availableProcessors() + " cores; the load generator uses the rest");
+    }
+
+    private static String machine() {
+        String cpu = "";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name")).findFirst()
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("");
+        } catch (Exception e) {
+            // not Linux
+        }
+        return Runtime.getRuntime().availableProcessors() + " cores, " + cpu + ", " + System.getProperty("os.name") + " "
+                + System.getProperty("os.version") + ", Java " + System.getProperty("java.version");
+    }
+
+    private static String git(Path root) {
+        try {
+            Process p = new ProcessBuilder("git", "-C", root.toString(), "rev-parse", "--short", "HEAD").start();
+            return new String(p.getInputStream().readAllBytes()).strip();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

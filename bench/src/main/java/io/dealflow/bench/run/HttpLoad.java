@@ -1,0 +1,88 @@
+package io.dealflow.bench.run;
+
+import org.HdrHistogram.Histogram;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+/**
+ * Closed-loop HTTP load: N clients on keep-alive connections, each sending its next request as soon as the previous
+ * answered, for a fixed time. Latency in microseconds into an HdrHistogram.
+ */
+final class HttpLoad {
+
+    /** What a client sends next: method, path and body (null for GET). */
+    record Call(String method, String path, String body) {
+    }
+
+    private final String baseUrl;
+    private final String token;
+
+    HttpLoad(String baseUrl, String token) {
+        this.baseUrl = baseUrl;
+        this.token = token;
+    }
+
+    Latency run(String name, int clients, Duration duration, IntFunction<Call> nextCall) throws Exception {
+        Histogram histogram = new Histogram(60_000_000L, 3);
+        AtomicLong errors = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<String> firstError = new java.util.concurrent.atomic.AtomicReference<>();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long end = System.nanoTime() + duration.toNanos();
+        long start = System.nanoTime();
+        List<Future<?>> workers = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            workers.add(pool.submit(() -> {
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                Histogram own = new Histogram(60_000_000L, 3);
+                int i = 0;
+                while (System.nanoTime() < end) {
+                    Call call = nextCall.apply(client * 1_000_000 + i++);
+                    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + call.path()))
+                            .timeout(Duration.ofSeconds(30))
+                            .method(call.method(), call.body() == null ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofString(call.body()))
+                            .header("Content-Type", "application/json");
+                    if (token != null) {
+                        request.header("Authorization", "Bearer " + token);
+                    }
+                    long t0 = System.nanoTime();
+                    try {
+                        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                        if (response.statusCode() >= 400) {
+                            errors.incrementAndGet();
+                            firstError.compareAndSet(null, response.statusCode() + " " + response.body());
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                        firstError.compareAndSet(null, e.toString());
+                    }
+                    own.recordValue(Math.min(60_000_000L, (System.nanoTime() - t0) / 1000));
+                }
+                synchronized (histogram) {
+                    histogram.add(own);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> worker : workers) {
+            worker.get();
+        }
+        pool.shutdown();
+        if (firstError.get() != null) {
+            System.out.println("  first error of '" + name + "': " + firstError.get().substring(0, Math.min(300, firstError.get().length())));
+        }
+        return Latency.of(name, histogram, (System.nanoTime() - start) / 1e9, errors.get());
+    }
+}
