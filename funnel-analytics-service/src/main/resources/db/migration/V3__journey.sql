@@ -48,3 +48,4 @@ create table close_date_change (
     new_date    date,
     primary key (deal_id, seq)
 );
+create index ix_deal_pipeline_closed on deal (pipeline_id, closed_at);

@@ -41,10 +41,12 @@ final class HttpLoad {
         long end = System.nanoTime() + duration.toNanos();
         long start = System.nanoTime();
         List<Future<?>> workers = new ArrayList<>();
+        // one client with a keep-alive pool: a connection per concurrent request, a single selector thread
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newFixedThreadPool(2)).build();
         for (int c = 0; c < clients; c++) {
             int client = c;
             workers.add(pool.submit(() -> {
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 Histogram own = new Histogram(60_000_000L, 3);
                 int i = 0;
                 while (System.nanoTime() < end) {

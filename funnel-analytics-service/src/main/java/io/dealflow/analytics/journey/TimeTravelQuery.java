@@ -16,7 +16,8 @@ import java.util.Map;
 
 /**
  * The funnel as it stood at a past instant, computed from the stored stage visits (when each stay began, when
- * and how it ended). Uses the same definitions as the live funnel; at the present it gives the same numbers.
+ * and how it ended) in one ordered pass. Uses the same definitions as the live funnel; at the present it gives
+ * the same numbers (the property test checks both against an independent model).
  */
 @Singleton
 public class TimeTravelQuery {
@@ -27,107 +28,132 @@ public class TimeTravelQuery {
         this.dataSource = dataSource;
     }
 
+    private record Visit(String stageId, int position, Instant left, String endedBy) {
+    }
+
+    /** Counts for one stage while streaming the visits deal by deal. */
+    private static final class StageCounts {
+        long entered;
+        long current;
+        long advanced;
+        long lost;
+        final List<Double> seconds = new ArrayList<>();
+    }
+
     public FunnelReport funnelAt(FunnelFilter filter, Instant at) {
         Timestamp t = Timestamp.from(at);
         return Jdbc.read(dataSource, c -> {
             PipelineStages pipeline = PipelineStages.load(c, filter.pipelineId());
-            List<Object> base = FunnelFilter.args();
-            String where = filter.where(base);
-
+            List<Object> args = FunnelFilter.args();
+            String where = filter.where(args);
+            args.add(t);
             long[] totals = new long[4]; // deals, open, won, lost
             Map<Integer, Long> notWonByMax = new HashMap<>();
-            List<Object> args = new ArrayList<>(base);
-            args.add(t);
-            args.add(t);
-            args.add(t);
-            args.add(t);
-            Jdbc.query(c, "select s.status, s.maxpos, count(*) from (select v.deal_id,"
-                    + " case when v.left_at is null or v.left_at > ? then 'OPEN' else v.ended_by end status,"
-                    + " (select max(w.position) from stage_visit w where w.deal_id = v.deal_id and w.entered_at <= ?) maxpos"
-                    + " from stage_visit v join deal d on d.deal_id = v.deal_id where " + where + " and v.entered_at <= ?"
-                    + " and v.seq = (select max(w.seq) from stage_visit w where w.deal_id = v.deal_id and w.entered_at <= ?)) s"
-                    + " group by s.status, s.maxpos", reorder(args, base.size()), rs -> {
-                long n = rs.getLong(3);
-                totals[0] += n;
-                switch (rs.getString(1)) {
-                    case "WON" -> totals[2] += n;
-                    case "LOST" -> {
-                        totals[3] += n;
-                        notWonByMax.merge(rs.getInt(2), n, Long::sum);
-                    }
-                    default -> {
-                        totals[1] += n;
-                        notWonByMax.merge(rs.getInt(2), n, Long::sum);
-                    }
+            Map<String, StageCounts> stages = new HashMap<>();
+            List<Visit> visits = new ArrayList<>();
+            String[] currentDeal = {null};
+            // one ordered pass over the visits begun by then; a deal is evaluated once its last visit has been read
+            Jdbc.query(c, "select v.deal_id, v.stage_id, v.position, v.left_at, v.ended_by, v.duration_seconds from stage_visit v"
+                    + " join deal d on d.deal_id = v.deal_id where " + where + " and v.entered_at <= ? order by v.deal_id, v.seq", args, rs -> {
+                String deal = rs.getString(1);
+                if (!deal.equals(currentDeal[0])) {
+                    evaluate(visits, totals, notWonByMax, stages);
+                    visits.clear();
+                    currentDeal[0] = deal;
+                }
+                Timestamp left = rs.getTimestamp(4);
+                boolean ended = left != null && !left.after(t);
+                visits.add(new Visit(rs.getString(2), rs.getInt(3), ended ? left.toInstant() : null, ended ? rs.getString(5) : null));
+                if (ended) {
+                    stages.computeIfAbsent(rs.getString(2), k -> new StageCounts()).seconds.add((double) rs.getLong(6));
                 }
             });
-
-            Map<String, Long> entered = countByStage(c, "count(distinct v.deal_id)", where, base, " and v.entered_at <= ?", t);
-            Map<String, Long> current = countByStage(c, "count(distinct v.deal_id)", where, base,
-                    " and v.entered_at <= ? and (v.left_at is null or v.left_at > ?)", t, t);
-            Map<String, Long> lost = countByStage(c, "count(distinct v.deal_id)", where, base,
-                    " and v.ended_by = 'LOST' and v.left_at <= ?", t);
-            Map<String, Long> advanced = countByStage(c, "count(distinct v.deal_id)", where, base,
-                    " and v.entered_at <= ? and (exists (select 1 from stage_visit w where w.deal_id = v.deal_id and w.seq > v.seq"
-                            + " and w.entered_at <= ? and w.position > v.position) or exists (select 1 from stage_visit w"
-                            + " where w.deal_id = v.deal_id and w.seq >= v.seq and w.ended_by = 'WON' and w.left_at <= ?))", t, t, t);
-            Map<String, FunnelReport.TimeInStage> times = new HashMap<>();
-            List<Object> timeArgs = new ArrayList<>(base);
-            timeArgs.add(t);
-            Jdbc.query(c, "select v.stage_id, count(*), avg(cast(v.duration_seconds as double precision)),"
-                    + " percentile_cont(0.5) within group (order by v.duration_seconds),"
-                    + " percentile_cont(0.9) within group (order by v.duration_seconds)"
-                    + " from stage_visit v join deal d on d.deal_id = v.deal_id where " + where
-                    + " and v.left_at <= ? group by v.stage_id", timeArgs, rs -> times.put(rs.getString(1),
-                    new FunnelReport.TimeInStage(rs.getLong(2), hours(rs.getDouble(3)), hours(rs.getDouble(4)), hours(rs.getDouble(5)))));
+            evaluate(visits, totals, notWonByMax, stages);
 
             List<Long> reached = new ArrayList<>();
             for (PipelineStages.Stage stage : pipeline.stages()) {
                 long r = totals[2];
                 for (var e : notWonByMax.entrySet()) {
-                    if (e.getKey() != null && e.getKey() >= stage.position()) {
+                    if (e.getKey() >= stage.position()) {
                         r += e.getValue();
                     }
                 }
                 reached.add(r);
             }
-            List<FunnelReport.StageFunnel> stages = new ArrayList<>();
+            List<FunnelReport.StageFunnel> rows = new ArrayList<>();
             for (int i = 0; i < pipeline.stages().size(); i++) {
                 PipelineStages.Stage s = pipeline.stages().get(i);
+                StageCounts sc = stages.getOrDefault(s.id(), new StageCounts());
                 long next = i + 1 < pipeline.stages().size() ? reached.get(i + 1) : totals[2];
-                stages.add(new FunnelReport.StageFunnel(s.id(), s.name(), s.position(), s.phase(), s.probability(), reached.get(i),
-                        entered.getOrDefault(s.id(), 0L), current.getOrDefault(s.id(), 0L), advanced.getOrDefault(s.id(), 0L),
-                        lost.getOrDefault(s.id(), 0L), Jdbc.ratio(next, reached.get(i)),
-                        times.getOrDefault(s.id(), new FunnelReport.TimeInStage(0, null, null, null))));
+                rows.add(new FunnelReport.StageFunnel(s.id(), s.name(), s.position(), s.phase(), s.probability(), reached.get(i),
+                        sc.entered, sc.current, sc.advanced, sc.lost, Jdbc.ratio(next, reached.get(i)), times(sc.seconds)));
             }
             Map<String, String> filters = new LinkedHashMap<>(filter.describe());
             filters.put("at", at.toString());
             Instant newest = Jdbc.asOf(c);
             Instant asOf = newest == null || newest.isBefore(at) ? newest : at;
-            return new FunnelReport(filter.pipelineId(), pipeline.name(), asOf, filters, stages,
+            return new FunnelReport(filter.pipelineId(), pipeline.name(), asOf, filters, rows,
                     new FunnelReport.Totals(totals[0], totals[1], totals[2], totals[3], Jdbc.ratio(totals[2], totals[2] + totals[3])));
         });
     }
 
-    /** The status query binds the instant in its select list before the filter's arguments. */
-    private static List<Object> reorder(List<Object> args, int filterArgs) {
-        List<Object> ordered = new ArrayList<>();
-        ordered.add(args.get(filterArgs));
-        ordered.add(args.get(filterArgs + 1));
-        ordered.addAll(args.subList(0, filterArgs));
-        ordered.add(args.get(filterArgs + 2));
-        ordered.add(args.get(filterArgs + 3));
-        return ordered;
+    /**
+     * One deal as it stood: its status is how its latest visit ended (or OPEN); a stage counts as advanced when a
+     * later visit was to a later stage, or the deal was won at or after that visit.
+     */
+    private static void evaluate(List<Visit> visits, long[] totals, Map<Integer, Long> notWonByMax, Map<String, StageCounts> stages) {
+        if (visits.isEmpty()) {
+            return;
+        }
+        Visit last = visits.get(visits.size() - 1);
+        String status = last.left() == null ? "OPEN" : last.endedBy();
+        int max = visits.stream().mapToInt(Visit::position).max().orElseThrow();
+        totals[0]++;
+        switch (status) {
+            case "WON" -> totals[2]++;
+            case "LOST" -> totals[3]++;
+            default -> totals[1]++;
+        }
+        if (!"WON".equals(status)) {
+            notWonByMax.merge(max, 1L, Long::sum);
+        }
+        Map<String, boolean[]> flags = new HashMap<>(); // advanced, lost
+        int maxAfter = -1;
+        boolean wonAtOrAfter = false;
+        for (int i = visits.size() - 1; i >= 0; i--) {
+            Visit v = visits.get(i);
+            wonAtOrAfter |= "WON".equals(v.endedBy());
+            boolean[] f = flags.computeIfAbsent(v.stageId(), k -> new boolean[2]);
+            f[0] |= maxAfter > v.position() || wonAtOrAfter;
+            f[1] |= "LOST".equals(v.endedBy());
+            maxAfter = Math.max(maxAfter, v.position());
+        }
+        flags.forEach((stage, f) -> {
+            StageCounts counts = stages.computeIfAbsent(stage, k -> new StageCounts());
+            counts.entered++;
+            counts.advanced += f[0] ? 1 : 0;
+            counts.lost += f[1] ? 1 : 0;
+        });
+        if ("OPEN".equals(status)) {
+            stages.computeIfAbsent(last.stageId(), k -> new StageCounts()).current++;
+        }
     }
 
-    private static Map<String, Long> countByStage(java.sql.Connection c, String count, String where, List<Object> base,
-                                                  String condition, Object... extra) throws java.sql.SQLException {
-        List<Object> args = new ArrayList<>(base);
-        args.addAll(List.of(extra));
-        Map<String, Long> counts = new HashMap<>();
-        Jdbc.query(c, "select v.stage_id, " + count + " from stage_visit v join deal d on d.deal_id = v.deal_id where " + where
-                + condition + " group by v.stage_id", args, rs -> counts.put(rs.getString(1), rs.getLong(2)));
-        return counts;
+    private static FunnelReport.TimeInStage times(List<Double> seconds) {
+        if (seconds.isEmpty()) {
+            return new FunnelReport.TimeInStage(0, null, null, null);
+        }
+        seconds.sort(Double::compare);
+        double mean = seconds.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        return new FunnelReport.TimeInStage(seconds.size(), hours(mean), hours(percentile(seconds, 0.5)), hours(percentile(seconds, 0.9)));
+    }
+
+    /** Linear interpolation between the closest ranks, as SQL's percentile_cont. */
+    private static double percentile(List<Double> sorted, double p) {
+        double position = p * (sorted.size() - 1);
+        int lo = (int) Math.floor(position);
+        int hi = (int) Math.ceil(position);
+        return sorted.get(lo) + (position - lo) * (sorted.get(hi) - sorted.get(lo));
     }
 
     private static Double hours(double seconds) {
