@@ -151,6 +151,24 @@ class FrontDoorTest {
     }
 
     @Test
+    void manyConcurrentSlowCallsAllPass() throws Exception {
+        PIPELINE.delaysMillis.put("/api/v1/deals/slow", 400);
+        String token = Tokens.token("busy", "deals:read");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(40);
+        try {
+            List<java.util.concurrent.Future<Integer>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                calls.add(pool.submit(() -> send("GET", "/api/v1/deals/slow", token).statusCode()));
+            }
+            for (java.util.concurrent.Future<Integer> call : calls) {
+                assertEquals(200, call.get(), "no concurrency cap in front of a healthy downstream");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void oversizeBodiesAre413() throws Exception {
         byte[] big = new byte[(1 << 20) + 10];
         assertProblem(send("POST", "/api/v1/deals", Tokens.token("w", "deals:write"), HttpRequest.BodyPublishers.ofByteArray(big),

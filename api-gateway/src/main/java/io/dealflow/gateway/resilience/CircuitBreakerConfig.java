@@ -12,9 +12,8 @@ import org.springframework.context.annotation.Configuration;
 import java.time.Duration;
 
 /**
- * One circuit breaker per downstream. Spring Cloud's default time limit is 1 s, which under load cut off slow but
- * healthy answers and opened the breaker; the limit here is the route's response timeout. The breaker opens when
- * half of the last 50 calls failed (connection refused, timeouts, 5xx) and tries again after 5 s.
+ * One circuit breaker per downstream: it opens when half of the last 50 calls failed (connection refused, the
+ * route's response timeout, 5xx) and tries again after 5 s. The time limit is the route's response timeout.
  */
 @Configuration
 class CircuitBreakerConfig {
