@@ -121,8 +121,18 @@ class EventContractIT {
         assertEquals(storeEvents, republished.get("appliedEvents").asLong(), "duplicates changed nothing");
         assertFunnelEquals(funnel, call("GET", "/api/v1/funnel?pipelineId=default", null));
 
+        try (MinimalSubscriber subscriber = new MinimalSubscriber(system.kafka(), "third-party-" + java.util.UUID.randomUUID())) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (subscriber.applied + subscriber.duplicates < 2 * storeEvents && System.nanoTime() < deadline) {
+                subscriber.poll(Duration.ofMillis(500));
+            }
+            assertEquals(storeEvents, subscriber.applied, "a third party using only the contract applies every event exactly once");
+            assertTrue(subscriber.duplicates >= storeEvents, "and recognises the re-published copies");
+        }
+
         JsonNode rebuilt = call("POST", "/api/v1/analytics/admin/rebuild", null);
-        assertEquals(200, rebuilt.path("_status").asInt(), rebuilt.toString());
+        assertEquals(202, rebuilt.path("_status").asInt(), rebuilt.toString());
+        await("/api/v1/analytics/admin/rebuild", r -> "DONE".equals(r.path("state").asText()), Duration.ofSeconds(60));
         assertFunnelEquals(funnel, call("GET", "/api/v1/funnel?pipelineId=default", null));
         assertEquals("CONSISTENT", consistent().get("status").asText());
     }

@@ -1,6 +1,7 @@
 package io.dealflow.analytics.admin;
 
 import io.dealflow.analytics.web.ProblemException;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -25,9 +26,18 @@ public class AdminController {
         this.reconciliation = reconciliation;
     }
 
+    /** Starts rebuilding the read model from the start of the topic; poll the GET for its progress. */
     @Post("/api/v1/analytics/admin/rebuild")
-    public Rebuild.Result rebuild() {
-        return rebuild.run();
+    public HttpResponse<Rebuild.Status> rebuild() {
+        if (!rebuild.start()) {
+            throw new ProblemException(HttpStatus.CONFLICT, "rebuild-running", "A rebuild is already running");
+        }
+        return HttpResponse.accepted().body(rebuild.status());
+    }
+
+    @Get("/api/v1/analytics/admin/rebuild")
+    public Rebuild.Status rebuildStatus() {
+        return rebuild.status();
     }
 
     @Get("/api/v1/analytics/reconciliation")

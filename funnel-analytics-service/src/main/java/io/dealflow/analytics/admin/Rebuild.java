@@ -25,6 +25,37 @@ public class Rebuild {
     public record Result(long records, long applied, long millis, double eventsPerSecond) {
     }
 
+    /** State of the latest rebuild: IDLE, RUNNING, DONE or FAILED, with its result or error. */
+    @io.micronaut.serde.annotation.Serdeable
+    public record Status(String state, java.time.Instant startedAt, Result result, String error) {
+    }
+
+    private volatile Status status = new Status("IDLE", null, null, null);
+
+    public Status status() {
+        return status;
+    }
+
+    /** Starts a rebuild in the background; false when one is already running. */
+    public synchronized boolean start() {
+        if ("RUNNING".equals(status.state())) {
+            return false;
+        }
+        java.time.Instant started = java.time.Instant.now();
+        status = new Status("RUNNING", started, null, null);
+        Thread worker = new Thread(() -> {
+            try {
+                status = new Status("DONE", started, run(), null);
+            } catch (RuntimeException e) {
+                log.error("Rebuild failed", e);
+                status = new Status("FAILED", started, null, e.getMessage());
+            }
+        }, "read-model-rebuild");
+        worker.setDaemon(true);
+        worker.start();
+        return true;
+    }
+
     private final ConsumerRegistry consumers;
     private final Ingestion ingestion;
     private final FunnelProjection projection;

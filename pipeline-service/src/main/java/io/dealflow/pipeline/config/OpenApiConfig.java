@@ -16,7 +16,9 @@ class OpenApiConfig {
         return new OpenAPI()
                 .info(new Info().title("DealFlow pipeline API").version("v1")
                         .description("Pipelines, deals and their lifecycle. Errors are RFC 9457 problem+json with a stable type. "
-                                + "Reads return the deal version as ETag; writes honor If-Match; POST /api/v1/deals honors Idempotency-Key."))
+                                + "Reads return the deal version as ETag; writes honor If-Match; POST /api/v1/deals honors Idempotency-Key. "
+                                + "Every change is also published as an event: see the [event contract (AsyncAPI)](/api/docs/events/asyncapi.yaml) "
+                                + "and its [JSON Schemas](/api/docs/events/schemas/io.dealflow.deal.created.v1.json)."))
                 .servers(List.of(new Server().url("/").description("through the api-gateway")));
     }
 }
