@@ -1,7 +1,7 @@
 package io.dealflow.analytics.funnel;
 
-import io.dealflow.analytics.web.ProblemException;
-import io.micronaut.http.HttpStatus;
+import io.dealflow.analytics.common.Jdbc;
+import io.dealflow.analytics.journey.PipelineStages;
 import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
@@ -9,8 +9,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,17 +24,15 @@ public class FunnelQuery {
         this.dataSource = dataSource;
     }
 
-    private record StageRow(String id, String name, int position, int probability, String phase) {
-    }
-
     private record StageCounts(long entered, long advanced, long lost) {
     }
 
     public FunnelReport funnel(FunnelFilter filter) {
         try (Connection c = dataSource.getConnection()) {
             c.setReadOnly(true);
-            String name = pipelineName(c, filter.pipelineId());
-            List<StageRow> stages = stages(c, filter.pipelineId());
+            PipelineStages pipeline = PipelineStages.load(c, filter.pipelineId());
+            String name = pipeline.name();
+            List<PipelineStages.Stage> stages = pipeline.stages();
 
             List<Object> args = FunnelFilter.args();
             String where = filter.where(args);
@@ -78,7 +74,7 @@ public class FunnelQuery {
             Map<String, FunnelReport.TimeInStage> times = timeInStage(c, where, args);
 
             List<Long> reached = new ArrayList<>();
-            for (StageRow stage : stages) {
+            for (PipelineStages.Stage stage : stages) {
                 long r = won;
                 for (var e : notWonByMaxPosition.entrySet()) {
                     if (e.getKey() >= stage.position()) {
@@ -89,7 +85,7 @@ public class FunnelQuery {
             }
             List<FunnelReport.StageFunnel> result = new ArrayList<>();
             for (int i = 0; i < stages.size(); i++) {
-                StageRow stage = stages.get(i);
+                PipelineStages.Stage stage = stages.get(i);
                 StageCounts sc = counts.getOrDefault(stage.id(), new StageCounts(0, 0, 0));
                 long next = i + 1 < stages.size() ? reached.get(i + 1) : won;
                 result.add(new FunnelReport.StageFunnel(stage.id(), stage.name(), stage.position(), stage.phase(),
@@ -97,7 +93,7 @@ public class FunnelQuery {
                         sc.advanced(), sc.lost(), ratio(next, reached.get(i)),
                         times.getOrDefault(stage.id(), new FunnelReport.TimeInStage(0, null, null, null))));
             }
-            return new FunnelReport(filter.pipelineId(), name, asOf(c), filter.describe(), result,
+            return new FunnelReport(filter.pipelineId(), name, Jdbc.asOf(c), filter.describe(), result,
                     new FunnelReport.Totals(deals, open, won, lost, ratio(won, won + lost)));
         } catch (SQLException e) {
             throw new IllegalStateException("funnel query failed", e);
@@ -123,35 +119,8 @@ public class FunnelQuery {
         return Math.round(seconds / 3600.0 * 1000.0) / 1000.0;
     }
 
-    private String pipelineName(Connection c, String pipelineId) throws SQLException {
-        try (ResultSet rs = query(c, "select name from pipeline_state where pipeline_id = ?", List.of(pipelineId))) {
-            if (!rs.next()) {
-                throw new ProblemException(HttpStatus.NOT_FOUND, "pipeline-not-found", "No pipeline with id " + pipelineId);
-            }
-            return rs.getString(1);
-        }
-    }
-
-    private List<StageRow> stages(Connection c, String pipelineId) throws SQLException {
-        List<StageRow> stages = new ArrayList<>();
-        try (ResultSet rs = query(c, "select stage_id, name, position, probability, phase from pipeline_stage"
-                + " where pipeline_id = ? order by position", List.of(pipelineId))) {
-            while (rs.next()) {
-                stages.add(new StageRow(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getString(5)));
-            }
-        }
-        return stages;
-    }
-
-    Instant asOf(Connection c) throws SQLException {
-        try (ResultSet rs = query(c, "select max(newest_event_at) from partition_progress", List.of())) {
-            Timestamp t = rs.next() ? rs.getTimestamp(1) : null;
-            return t == null ? null : t.toInstant();
-        }
-    }
-
     private static Double ratio(long numerator, long denominator) {
-        return denominator == 0 ? null : Math.round(numerator * 10000.0 / denominator) / 10000.0;
+        return Jdbc.ratio(numerator, denominator);
     }
 
     private static ResultSet query(Connection c, String sql, List<Object> args) throws SQLException {

@@ -1,18 +1,13 @@
 package io.dealflow.pipeline.deal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dealflow.pipeline.support.Api;
+import io.dealflow.pipeline.support.Api.Reply;
 import io.dealflow.pipeline.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,24 +20,8 @@ class DealApiTest extends IntegrationTest {
     int port;
     @Autowired
     JdbcTemplate jdbc;
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final ObjectMapper json = new ObjectMapper();
-
-    record Reply(int status, String contentType, String etag, String location, JsonNode body) {
-    }
-
-    private Reply call(String method, String path, String body, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
-        }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        String text = response.body();
-        return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                response.headers().firstValue("ETag").orElse(null), response.headers().firstValue("Location").orElse(null),
-                text.isBlank() ? null : json.readTree(text));
+    private Reply call(String method, String path, String body, String... headers) throws Exception {
+        return new Api(port).call(method, path, body, headers);
     }
 
     private String newDeal(String title) throws Exception {
