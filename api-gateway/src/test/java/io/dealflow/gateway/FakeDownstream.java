@@ -45,6 +45,15 @@ final class FakeDownstream implements AutoCloseable {
         server.start();
     }
 
+    /** Starts one, for a static field of a test class. */
+    static FakeDownstream named(String name) {
+        try {
+            return new FakeDownstream(name);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }

@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "dealflow.rate-limit.enabled=false"})
 class FrontDoorTest {
 
-    static final FakeDownstream PIPELINE = start("pipeline-service");
-    static final FakeDownstream ANALYTICS = start("funnel-analytics-service");
+    static final FakeDownstream PIPELINE = FakeDownstream.named("pipeline-service");
+    static final FakeDownstream ANALYTICS = FakeDownstream.named("funnel-analytics-service");
 
     @DynamicPropertySource
     static void downstreams(DynamicPropertyRegistry registry) {
@@ -199,11 +199,4 @@ class FrontDoorTest {
                 .findFirst().map(e -> e.getValue()).orElse(List.of());
     }
 
-    private static FakeDownstream start(String name) {
-        try {
-            return new FakeDownstream(name);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

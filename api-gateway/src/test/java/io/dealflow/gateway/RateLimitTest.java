@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Over the limit a client gets 429 problem+json with Retry-After; other clients are unaffected. */
 class RateLimitTest {
 
-    static final FakeDownstream DOWNSTREAM = start();
+    static final FakeDownstream DOWNSTREAM = FakeDownstream.named("pipeline-service");
 
     @AfterAll
     static void stop() {
@@ -108,11 +108,4 @@ class RateLimitTest {
         }
     }
 
-    private static FakeDownstream start() {
-        try {
-            return new FakeDownstream("pipeline-service");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         properties = {"dealflow.auth.hs256-secret=" + Tokens.SECRET, "dealflow.rate-limit.enabled=false"})
 class RoutingTest {
 
-    static final FakeDownstream PIPELINE = start("pipeline-service");
-    static final FakeDownstream ANALYTICS = start("funnel-analytics-service");
+    static final FakeDownstream PIPELINE = FakeDownstream.named("pipeline-service");
+    static final FakeDownstream ANALYTICS = FakeDownstream.named("funnel-analytics-service");
     static final int DEAD_PORT = freePort();
 
     @DynamicPropertySource
@@ -81,13 +81,6 @@ class RoutingTest {
         assertEquals(404, get("/actuator/env").statusCode());
     }
 
-    private static FakeDownstream start(String name) {
-        try {
-            return new FakeDownstream(name);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {

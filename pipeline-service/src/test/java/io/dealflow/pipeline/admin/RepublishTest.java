@@ -4,6 +4,7 @@ import io.dealflow.events.v1.EventTypes;
 import io.dealflow.kafka.LocalKafka;
 import io.dealflow.pipeline.support.Api;
 import io.dealflow.pipeline.support.TestDatabase;
+import io.dealflow.pipeline.support.TestKafka;
 import io.dealflow.pipeline.support.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -30,10 +31,7 @@ class RepublishTest {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         KAFKA.createTopics(6, EventTypes.TOPIC);
-        registry.add("spring.kafka.bootstrap-servers", KAFKA::bootstrapServers);
-        registry.add("spring.kafka.producer.properties.max.block.ms", () -> "2000");
-        registry.add("spring.kafka.producer.properties.delivery.timeout.ms", () -> "5000");
-        registry.add("spring.kafka.producer.properties.request.timeout.ms", () -> "2000");
+        TestKafka.register(registry, KAFKA::bootstrapServers);
         TestDatabase.register(registry);
     }
 

@@ -6,6 +6,7 @@ import io.dealflow.pipeline.config.Actor;
 import io.dealflow.pipeline.deal.CreateDeal;
 import io.dealflow.pipeline.deal.Money;
 import io.dealflow.pipeline.support.TestDatabase;
+import io.dealflow.pipeline.support.TestKafka;
 import io.dealflow.pipeline.support.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -37,10 +38,7 @@ class BrokerOutageTest {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         KAFKA.createTopics(6, EventTypes.TOPIC);
-        registry.add("spring.kafka.bootstrap-servers", KAFKA::bootstrapServers);
-        registry.add("spring.kafka.producer.properties.max.block.ms", () -> "2000");
-        registry.add("spring.kafka.producer.properties.delivery.timeout.ms", () -> "5000");
-        registry.add("spring.kafka.producer.properties.request.timeout.ms", () -> "2000");
+        TestKafka.register(registry, KAFKA::bootstrapServers);
         TestDatabase.register(registry);
     }
 

@@ -10,11 +10,7 @@ public abstract class IntegrationTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", () -> SharedKafka.get().bootstrapServers());
-        // Short Kafka timeouts: when the shared broker stops at JVM exit, no context waits long on it.
-        registry.add("spring.kafka.producer.properties.max.block.ms", () -> "2000");
-        registry.add("spring.kafka.producer.properties.delivery.timeout.ms", () -> "5000");
-        registry.add("spring.kafka.producer.properties.request.timeout.ms", () -> "2000");
+        TestKafka.register(registry, () -> SharedKafka.get().bootstrapServers());
         TestDatabase.register(registry);
     }
 }
