@@ -1,6 +1,6 @@
 package io.dealflow.analytics.admin;
 
-import io.dealflow.analytics.funnel.FunnelProjection;
+import io.dealflow.analytics.projection.FunnelProjection;
 import io.dealflow.analytics.ingest.Ingestion;
 import io.micronaut.configuration.kafka.ConsumerRegistry;
 import jakarta.inject.Singleton;

@@ -32,6 +32,28 @@ public record FunnelFilter(String pipelineId, Instant from, Instant to, String o
         return sql.toString();
     }
 
+    /**
+     * The projection's counter slice that answers for exactly these deals, or null when the filter needs the deal
+     * tables (a creation window, or owner and source together).
+     */
+    public String slice() {
+        if (from != null || to != null || (ownerId != null && source != null)) {
+            return null;
+        }
+        return ownerId != null ? ownerSlice(ownerId) : source != null ? sourceSlice(source) : ALL_DEALS;
+    }
+
+    /** The counter slices a deal counts in: all deals of its pipeline, its owner's, its source's. */
+    public static final String ALL_DEALS = "*";
+
+    public static String ownerSlice(String ownerId) {
+        return "owner:" + ownerId;
+    }
+
+    public static String sourceSlice(String source) {
+        return "source:" + source;
+    }
+
     public Map<String, String> describe() {
         Map<String, String> applied = new LinkedHashMap<>();
         applied.put("pipelineId", pipelineId);

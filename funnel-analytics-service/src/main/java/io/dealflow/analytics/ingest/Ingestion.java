@@ -1,6 +1,6 @@
 package io.dealflow.analytics.ingest;
 
-import io.dealflow.analytics.funnel.FunnelProjection;
+import io.dealflow.analytics.projection.FunnelProjection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;

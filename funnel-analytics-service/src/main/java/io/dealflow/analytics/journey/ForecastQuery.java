@@ -2,12 +2,15 @@ package io.dealflow.analytics.journey;
 
 import io.dealflow.analytics.common.Jdbc;
 import io.dealflow.analytics.funnel.FunnelFilter;
+import io.dealflow.analytics.funnel.TallyRows;
 import io.dealflow.analytics.web.ProblemException;
 import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
 import java.math.BigDecimal;
+import java.sql.Connection;
 import java.sql.Date;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,42 +61,48 @@ public class ForecastQuery {
         return Jdbc.read(dataSource, c -> {
             PipelineStages pipeline = PipelineStages.load(c, filter.pipelineId());
             LearnedProbabilities.Learned learned = LearnedProbabilities.learn(c, pipeline, now.minus(Duration.ofDays(lookbackDays)), now);
-            List<Object> args = FunnelFilter.args();
-            String where = filter.where(args);
             Map<String, Map<String, Sums>> buckets = new LinkedHashMap<>();
             buckets.put(OVERDUE, new TreeMap<>());
             for (YearMonth m = first; !m.isAfter(last); m = m.plusMonths(1)) {
                 buckets.put(m.toString(), new TreeMap<>());
             }
             buckets.put(NO_DATE, new TreeMap<>());
-            Jdbc.query(c, "select d.expected_close, d.currency, d.stage_id, d.stage_probability, count(*), sum(d.amount) from deal d where "
-                    + where + " and d.status = 'OPEN' group by d.expected_close, d.currency, d.stage_id, d.stage_probability", args, rs -> {
-                Date close = rs.getDate(1);
+            OpenDeals add = (close, currency, stageId, probability, deals, amount) -> {
                 String bucket;
                 if (close == null) {
                     bucket = NO_DATE;
+                } else if (close.isBefore(first)) {
+                    bucket = OVERDUE;
+                } else if (close.isAfter(last)) {
+                    return;
                 } else {
-                    YearMonth month = YearMonth.from(close.toLocalDate());
-                    if (month.isBefore(first)) {
-                        bucket = OVERDUE;
-                    } else if (month.isAfter(last)) {
-                        return;
-                    } else {
-                        bucket = month.toString();
-                    }
+                    bucket = close.toString();
                 }
-                Sums sums = buckets.get(bucket).computeIfAbsent(rs.getString(2).strip(), k -> new Sums());
-                BigDecimal amount = rs.getBigDecimal(6);
-                int probability = rs.getInt(4);
-                Double p = learned.byStage().get(rs.getString(3));
-                sums.deals += rs.getLong(5);
+                Sums sums = buckets.get(bucket).computeIfAbsent(currency.strip(), k -> new Sums());
+                Double p = learned.byStage().get(stageId);
+                sums.deals += deals;
                 sums.open = sums.open.add(amount);
                 sums.weighted = sums.weighted.add(amount.multiply(BigDecimal.valueOf(probability)).movePointLeft(2));
                 sums.forecast = sums.forecast.add(amount.multiply(BigDecimal.valueOf(p == null ? probability / 100.0 : p)));
                 if (probability >= commitProbability) {
                     sums.commit = sums.commit.add(amount);
                 }
-            });
+            };
+            if (filter.slice() != null) {
+                for (TallyRows.Row row : TallyRows.read(c, filter, "open")) {
+                    add.add(row.k1().isEmpty() ? null : YearMonth.parse(row.k1()), row.k2(), row.k3(), Integer.parseInt(row.k4()),
+                            row.n(), row.amount());
+                }
+            } else {
+                List<Object> args = FunnelFilter.args();
+                String where = filter.where(args);
+                Jdbc.query(c, "select d.expected_close, d.currency, d.stage_id, d.stage_probability, count(*), sum(d.amount) from deal d where "
+                        + where + " and d.status = 'OPEN' group by d.expected_close, d.currency, d.stage_id, d.stage_probability", args, rs -> {
+                    Date close = rs.getDate(1);
+                    add.add(close == null ? null : YearMonth.from(close.toLocalDate()), rs.getString(2), rs.getString(3), rs.getInt(4),
+                            rs.getLong(5), rs.getBigDecimal(6));
+                });
+            }
             List<ForecastReport.Month> result = new ArrayList<>();
             buckets.forEach((month, currencies) -> {
                 List<ForecastReport.Amounts> amounts = new ArrayList<>();
@@ -104,17 +113,40 @@ public class ForecastQuery {
                 result.add(new ForecastReport.Month(month, amounts));
             });
             return new ForecastReport(filter.pipelineId(), Jdbc.asOf(c), filter.describe(), lookbackDays, commitProbability,
-                    result, learned.stages(), slips(c, where, args));
+                    result, learned.stages(), slips(c, filter));
         });
     }
 
-    private static ForecastReport.Slips slips(java.sql.Connection c, String where, List<Object> args) throws java.sql.SQLException {
+    @FunctionalInterface
+    private interface OpenDeals {
+        void add(YearMonth close, String currency, String stageId, int probability, long deals, BigDecimal amount);
+    }
+
+    /** Close-date slips: the total, the owners and the deals with the most. */
+    private static ForecastReport.Slips slips(Connection c, FunnelFilter filter) throws SQLException {
+        List<Object> args = FunnelFilter.args();
+        String where = filter.where(args);
         long[] total = {0};
-        Jdbc.query(c, "select coalesce(sum(d.close_slips), 0) from deal d where " + where, args, rs -> total[0] = rs.getLong(1));
         List<ForecastReport.Count> owners = new ArrayList<>();
-        Jdbc.query(c, "select coalesce(d.owner_id, ''), sum(d.close_slips) from deal d where " + where + " and d.close_slips > 0"
-                + " group by coalesce(d.owner_id, '') order by 2 desc, 1 limit 20", args,
-                rs -> owners.add(new ForecastReport.Count(rs.getString(1).isEmpty() ? null : rs.getString(1), rs.getLong(2))));
+        if (filter.slice() != null && filter.source() == null) {
+            TallyRows.read(c, filter, "slips").forEach(row -> total[0] += row.n());
+            if (filter.ownerId() != null) {
+                if (total[0] > 0) {
+                    owners.add(new ForecastReport.Count(filter.ownerId(), total[0]));
+                }
+            } else {
+                int prefix = FunnelFilter.ownerSlice("").length();
+                Jdbc.query(c, "select slice, n from tally where pipeline_id = ? and metric = 'slips' and slice like ? and n > 0"
+                                + " order by n desc, slice limit 20", List.of(filter.pipelineId(), FunnelFilter.ownerSlice("%")),
+                        rs -> owners.add(new ForecastReport.Count(rs.getString(1).length() == prefix ? null : rs.getString(1).substring(prefix),
+                                rs.getLong(2))));
+            }
+        } else {
+            Jdbc.query(c, "select coalesce(sum(d.close_slips), 0) from deal d where " + where, args, rs -> total[0] = rs.getLong(1));
+            Jdbc.query(c, "select coalesce(d.owner_id, ''), sum(d.close_slips) from deal d where " + where + " and d.close_slips > 0"
+                    + " group by coalesce(d.owner_id, '') order by 2 desc, 1 limit 20", args,
+                    rs -> owners.add(new ForecastReport.Count(rs.getString(1).isEmpty() ? null : rs.getString(1), rs.getLong(2))));
+        }
         List<ForecastReport.Count> deals = new ArrayList<>();
         Jdbc.query(c, "select d.deal_id, d.close_slips from deal d where " + where + " and d.close_slips > 0"
                 + " order by d.close_slips desc, d.deal_id limit 20", args, rs -> deals.add(new ForecastReport.Count(rs.getString(1), rs.getLong(2))));

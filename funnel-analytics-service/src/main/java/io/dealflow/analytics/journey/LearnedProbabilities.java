@@ -1,11 +1,14 @@
 package io.dealflow.analytics.journey;
 
 import io.dealflow.analytics.common.Jdbc;
+import io.dealflow.analytics.funnel.FunnelFilter;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,15 +30,24 @@ final class LearnedProbabilities {
     static Learned learn(Connection c, PipelineStages pipeline, Instant closedFrom, Instant closedTo) throws SQLException {
         long[] won = {0};
         Map<Integer, Long> lostByMax = new HashMap<>();
-        Jdbc.query(c, "select d.status, d.max_position, count(*) from deal d where d.pipeline_id = ? and d.status <> 'OPEN'"
-                        + " and d.closed_at >= ? and d.closed_at < ? group by d.status, d.max_position",
-                List.of(pipeline.pipelineId(), Timestamp.from(closedFrom), Timestamp.from(closedTo)), rs -> {
-                    if ("WON".equals(rs.getString(1))) {
-                        won[0] += rs.getLong(3);
-                    } else {
-                        lostByMax.merge(rs.getInt(2), rs.getLong(3), Long::sum);
-                    }
-                });
+        Jdbc.Rows count = rs -> {
+            if ("WON".equals(rs.getString(1))) {
+                won[0] += rs.getLong(3);
+            } else {
+                lostByMax.merge(rs.getInt(2), rs.getLong(3), Long::sum);
+            }
+        };
+        // whole days from the projection's per-day counters, the partial days at either end from the deals
+        LocalDate firstWholeDay = LocalDate.ofInstant(closedFrom.minusNanos(1), ZoneOffset.UTC).plusDays(1);
+        LocalDate endWholeDays = LocalDate.ofInstant(closedTo, ZoneOffset.UTC);
+        if (firstWholeDay.isBefore(endWholeDays)) {
+            Jdbc.query(c, "select k2, k3, sum(n) from tally where pipeline_id = ? and slice = ? and metric = 'closed' and k1 >= ? and k1 < ?"
+                    + " group by k2, k3", List.of(pipeline.pipelineId(), FunnelFilter.ALL_DEALS, firstWholeDay.toString(), endWholeDays.toString()), count);
+            closedDeals(c, pipeline, closedFrom, firstWholeDay.atStartOfDay().toInstant(ZoneOffset.UTC), count);
+            closedDeals(c, pipeline, endWholeDays.atStartOfDay().toInstant(ZoneOffset.UTC), closedTo, count);
+        } else {
+            closedDeals(c, pipeline, closedFrom, closedTo, count);
+        }
         List<Long> reached = new ArrayList<>();
         for (PipelineStages.Stage stage : pipeline.stages()) {
             long r = won[0];
@@ -68,5 +80,11 @@ final class LearnedProbabilities {
             }
         }
         return new Learned(stages, byStage);
+    }
+
+    private static void closedDeals(Connection c, PipelineStages pipeline, Instant from, Instant to, Jdbc.Rows count) throws SQLException {
+        Jdbc.query(c, "select d.status, d.max_position, count(*) from deal d where d.pipeline_id = ? and d.status <> 'OPEN'"
+                        + " and d.closed_at >= ? and d.closed_at < ? group by d.status, d.max_position",
+                List.of(pipeline.pipelineId(), Timestamp.from(from), Timestamp.from(to)), count);
     }
 }

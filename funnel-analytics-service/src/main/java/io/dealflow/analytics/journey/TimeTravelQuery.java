@@ -1,6 +1,7 @@
 package io.dealflow.analytics.journey;
 
 import io.dealflow.analytics.common.Jdbc;
+import io.dealflow.analytics.funnel.DurationSketch;
 import io.dealflow.analytics.funnel.FunnelFilter;
 import io.dealflow.analytics.funnel.FunnelReport;
 import jakarta.inject.Singleton;
@@ -37,7 +38,7 @@ public class TimeTravelQuery {
         long current;
         long advanced;
         long lost;
-        final List<Double> seconds = new ArrayList<>();
+        final DurationSketch time = new DurationSketch();
     }
 
     public FunnelReport funnelAt(FunnelFilter filter, Instant at) {
@@ -65,7 +66,7 @@ public class TimeTravelQuery {
                 boolean ended = left != null && !left.after(t);
                 visits.add(new Visit(rs.getString(2), rs.getInt(3), ended ? left.toInstant() : null, ended ? rs.getString(5) : null));
                 if (ended) {
-                    stages.computeIfAbsent(rs.getString(2), k -> new StageCounts()).seconds.add((double) rs.getLong(6));
+                    stages.computeIfAbsent(rs.getString(2), k -> new StageCounts()).time.add(rs.getLong(6));
                 }
             });
             evaluate(visits, totals, notWonByMax, stages);
@@ -86,7 +87,7 @@ public class TimeTravelQuery {
                 StageCounts sc = stages.getOrDefault(s.id(), new StageCounts());
                 long next = i + 1 < pipeline.stages().size() ? reached.get(i + 1) : totals[2];
                 rows.add(new FunnelReport.StageFunnel(s.id(), s.name(), s.position(), s.phase(), s.probability(), reached.get(i),
-                        sc.entered, sc.current, sc.advanced, sc.lost, Jdbc.ratio(next, reached.get(i)), times(sc.seconds)));
+                        sc.entered, sc.current, sc.advanced, sc.lost, Jdbc.ratio(next, reached.get(i)), sc.time.hours()));
             }
             Map<String, String> filters = new LinkedHashMap<>(filter.describe());
             filters.put("at", at.toString());
@@ -137,26 +138,5 @@ public class TimeTravelQuery {
         if ("OPEN".equals(status)) {
             stages.computeIfAbsent(last.stageId(), k -> new StageCounts()).current++;
         }
-    }
-
-    private static FunnelReport.TimeInStage times(List<Double> seconds) {
-        if (seconds.isEmpty()) {
-            return new FunnelReport.TimeInStage(0, null, null, null);
-        }
-        seconds.sort(Double::compare);
-        double mean = seconds.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        return new FunnelReport.TimeInStage(seconds.size(), hours(mean), hours(percentile(seconds, 0.5)), hours(percentile(seconds, 0.9)));
-    }
-
-    /** Linear interpolation between the closest ranks, as SQL's percentile_cont. */
-    private static double percentile(List<Double> sorted, double p) {
-        double position = p * (sorted.size() - 1);
-        int lo = (int) Math.floor(position);
-        int hi = (int) Math.ceil(position);
-        return sorted.get(lo) + (position - lo) * (sorted.get(hi) - sorted.get(lo));
-    }
-
-    private static Double hours(double seconds) {
-        return Math.round(seconds / 3600.0 * 1000.0) / 1000.0;
     }
 }

@@ -145,7 +145,7 @@ final class IndependentModel {
             seconds.sort(Double::compare);
             times.add(seconds.isEmpty() ? new Times(0, null, null, null) : new Times(seconds.size(),
                     hours(seconds.stream().mapToDouble(Double::doubleValue).average().orElseThrow()),
-                    hours(percentile(seconds, 0.5)), hours(percentile(seconds, 0.9))));
+                    hours(nearestRank(seconds, 0.5)), hours(nearestRank(seconds, 0.9))));
         }
         return times;
     }
@@ -190,6 +190,12 @@ final class IndependentModel {
             }
         }
         return reasons;
+    }
+
+    /** The smallest value with at least a share p of the values at or below it. */
+    static double nearestRank(List<Double> sorted, double p) {
+        int rank = (int) Math.max(1, Math.ceil(p * sorted.size() - 1e-9));
+        return sorted.get(rank - 1);
     }
 
     static double percentile(List<Double> sorted, double p) {

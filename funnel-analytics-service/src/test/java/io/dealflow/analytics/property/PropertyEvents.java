@@ -5,6 +5,7 @@ import io.dealflow.events.v1.DealCreated;
 import io.dealflow.events.v1.DealLost;
 import io.dealflow.events.v1.DealMovedToStage;
 import io.dealflow.events.v1.DealReopened;
+import io.dealflow.events.v1.DealUpdated;
 import io.dealflow.events.v1.DealWon;
 import io.dealflow.events.v1.EventTypes;
 import io.dealflow.events.v1.Money;
@@ -56,7 +57,7 @@ final class PropertyEvents {
         int order = 0;
         DealScript.Stay first = stays.get(0);
         timed.add(new Timed(first.entered(), order++, new DealCreated(id, pipelineId, "Deal " + id, amount, deal.ownerId(),
-                deal.source(), null, null, null, stage(first.stage()), first.entered(), "gen"), EventTypes.DEAL_CREATED));
+                deal.source(), deal.expectedClose(), null, null, stage(first.stage()), first.entered(), "gen"), EventTypes.DEAL_CREATED));
         for (int i = 0; i < stays.size(); i++) {
             DealScript.Stay s = stays.get(i);
             if (s.ended() == null) {
@@ -79,6 +80,16 @@ final class PropertyEvents {
         for (Instant activity : deal.activities()) {
             timed.add(new Timed(activity, order++, new DealActivityLogged(id, pipelineId, "a" + order, "CALL", null, activity, "gen"),
                     EventTypes.DEAL_ACTIVITY_LOGGED));
+        }
+        java.time.LocalDate close = deal.expectedClose();
+        for (DealScript.Edit edit : deal.edits()) {
+            List<String> changed = new ArrayList<>(List.of("ownerId", "source", "amount"));
+            if (!java.util.Objects.equals(close, edit.expectedClose())) {
+                changed.add("expectedCloseDate");
+            }
+            close = edit.expectedClose();
+            timed.add(new Timed(edit.at(), order++, new DealUpdated(id, pipelineId, changed, "Deal " + id, new Money(edit.amount(), deal.currency()),
+                    edit.ownerId(), edit.source(), edit.expectedClose(), null, null, edit.at(), "gen"), EventTypes.DEAL_UPDATED));
         }
         timed.sort(Comparator.comparing(Timed::at).thenComparing(Timed::order));
         List<Event> events = new ArrayList<>();

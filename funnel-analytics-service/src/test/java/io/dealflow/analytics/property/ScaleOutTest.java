@@ -49,8 +49,7 @@ class ScaleOutTest {
         EmbeddedServer b = instance(database, group);
         EmbeddedServer c = null;
         try (EventWriter writer = new EventWriter()) {
-            List<DealScript> deals = FunnelPropertyTest.generate(42, 60).stream().map(d -> new DealScript(pipeline + "-" + d.dealId(),
-                    d.ownerId(), d.source(), d.currency(), d.amount(), d.stays(), d.activities())).toList();
+            List<DealScript> deals = FunnelPropertyTest.generate(42, 60).stream().map(d -> d.withId(pipeline + "-" + d.dealId())).toList();
             var definition = PropertyEvents.pipeline(pipeline, Instant.parse("2026-01-01T00:00:00Z"));
             writer.send(definition.type(), pipeline, 0, definition.time(), definition.payload());
             int half = deals.size() / 2;

@@ -1,0 +1,33 @@
+package io.dealflow.analytics.funnel;
+
+import io.dealflow.analytics.common.Jdbc;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads the projection's pre-aggregated counters (table {@code tally}, described in V4__tally.sql) of one slice. */
+public final class TallyRows {
+
+    public record Row(String metric, String k1, String k2, String k3, String k4, long n, BigDecimal amount) {
+    }
+
+    private TallyRows() {
+    }
+
+    /**
+     * The rows of these metrics for the filter's slice; the filter must have one ({@link FunnelFilter#slice()}).
+     * Counters that went back to zero (all their deals moved on) are left out.
+     */
+    public static List<Row> read(Connection c, FunnelFilter filter, String... metrics) throws SQLException {
+        List<Object> args = new ArrayList<>(List.of(filter.pipelineId(), filter.slice()));
+        args.addAll(List.of(metrics));
+        List<Row> rows = new ArrayList<>();
+        Jdbc.query(c, "select metric, k1, k2, k3, k4, n, amount from tally where pipeline_id = ? and slice = ? and n <> 0 and metric in ("
+                + "?,".repeat(metrics.length - 1) + "?)", args, rs -> rows.add(new Row(rs.getString(1), rs.getString(2),
+                rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6), rs.getBigDecimal(7))));
+        return rows;
+    }
+}

@@ -1,0 +1,241 @@
+package io.dealflow.analytics.projection;
+
+import io.dealflow.analytics.ingest.DecodedEvent;
+import io.dealflow.events.v1.DealCreated;
+import io.dealflow.events.v1.DealEvent;
+import io.dealflow.events.v1.DealLost;
+import io.dealflow.events.v1.DealMovedToStage;
+import io.dealflow.events.v1.DealReopened;
+import io.dealflow.events.v1.DealUpdated;
+import io.dealflow.events.v1.DealWon;
+import io.dealflow.events.v1.PipelineDefined;
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Applies public deal events to the funnel read model. A batch is applied in one transaction; an event
+ * whose sequence number is not newer than the deal's last applied one changes nothing (idempotent).
+ */
+@Singleton
+public class FunnelProjection {
+
+    /** A decoded record and the partition it came from; poison has already been parked on the dead-letter topic. */
+    public record Delivery(int partition, DecodedEvent event) {
+    }
+
+    /** What applying one event did. */
+    enum Result { APPLIED, APPLIED_AFTER_GAP, DUPLICATE, ORPHAN }
+
+    /** What a batch did, summed over its partitions. */
+    public record Summary(int applied, int duplicates, int unknown, int deadLetters, int gaps) {
+    }
+
+    private static final class PartitionCounts {
+        int applied;
+        int duplicates;
+        int unknown;
+        int deadLetters;
+        int gaps;
+        Instant newest;
+    }
+
+    private final DataSource dataSource;
+
+    public FunnelProjection(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Applies a batch and the per-partition progress in one transaction: the touched deals are read with a few set
+     * queries, the events applied to them in memory in topic order, and the changes and counter deltas written back
+     * as JDBC batches.
+     */
+    public Summary apply(List<Delivery> deliveries) {
+        Map<Integer, PartitionCounts> tallies = new TreeMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Set<String> dealIds = new HashSet<>();
+                for (Delivery delivery : deliveries) {
+                    if (delivery.event() instanceof DecodedEvent.Known known && known.payload() instanceof DealEvent e) {
+                        dealIds.add(e.dealId());
+                    }
+                }
+                Map<String, DealState> deals = DealStateStore.load(c, dealIds);
+                Tallies counters = new Tallies();
+                deals.values().forEach(d -> counters.add(d, -1));
+                for (Delivery delivery : deliveries) {
+                    PartitionCounts tally = tallies.computeIfAbsent(delivery.partition(), p -> new PartitionCounts());
+                    if (delivery.event() instanceof DecodedEvent.Known known) {
+                        switch (apply(c, known, deals)) {
+                            case APPLIED -> tally.applied++;
+                            case APPLIED_AFTER_GAP -> {
+                                tally.applied++;
+                                tally.gaps++;
+                            }
+                            default -> tally.duplicates++;
+                        }
+                        if (tally.newest == null || known.time().isAfter(tally.newest)) {
+                            tally.newest = known.time();
+                        }
+                    } else if (delivery.event() instanceof DecodedEvent.Unknown) {
+                        tally.unknown++;
+                    } else {
+                        tally.deadLetters++;
+                    }
+                }
+                deals.values().forEach(d -> counters.add(d, 1));
+                DealStateStore.save(c, deals.values());
+                counters.write(c);
+                for (var entry : tallies.entrySet()) {
+                    progress(c, entry.getKey(), entry.getValue());
+                }
+                c.commit();
+                return new Summary(tallies.values().stream().mapToInt(t -> t.applied).sum(),
+                        tallies.values().stream().mapToInt(t -> t.duplicates).sum(),
+                        tallies.values().stream().mapToInt(t -> t.unknown).sum(),
+                        tallies.values().stream().mapToInt(t -> t.deadLetters).sum(),
+                        tallies.values().stream().mapToInt(t -> t.gaps).sum());
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not apply events", e);
+        }
+    }
+
+    /**
+     * Applies one event. An event whose sequence number is not newer than the deal's last applied one is a
+     * duplicate and changes nothing; one that skips numbers is applied and counted as a gap.
+     */
+    private Result apply(Connection c, DecodedEvent.Known event, Map<String, DealState> deals) throws SQLException {
+        Object payload = event.payload();
+        if (payload instanceof PipelineDefined p) {
+            return pipelineDefined(c, p, event.sequence()) ? Result.APPLIED : Result.DUPLICATE;
+        }
+        DealEvent e = (DealEvent) payload;
+        DealState deal = deals.get(e.dealId());
+        if (e instanceof DealCreated created) {
+            if (deal.exists()) {
+                return Result.DUPLICATE;
+            }
+            deal.created(created, event.sequence());
+            return Result.APPLIED;
+        }
+        if (!deal.exists()) {
+            return Result.ORPHAN;
+        }
+        if (event.sequence() <= deal.lastSeq) {
+            return Result.DUPLICATE;
+        }
+        boolean gap = event.sequence() > deal.lastSeq + 1;
+        if (gap) {
+            deal.gaps++;
+        }
+        if (e instanceof DealMovedToStage m) {
+            deal.moved(m);
+        } else if (e instanceof DealWon w) {
+            deal.won(w);
+        } else if (e instanceof DealLost l) {
+            deal.lost(l);
+        } else if (e instanceof DealReopened r) {
+            deal.reopened(r);
+        } else if (e instanceof DealUpdated u) {
+            deal.updated(u, event.sequence());
+        }
+        deal.lastSeq = event.sequence();
+        deal.dirty = true;
+        return gap ? Result.APPLIED_AFTER_GAP : Result.APPLIED;
+    }
+
+    /** Empties the read model, for a rebuild from the start of the topic. */
+    public void truncate() {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            for (String table : List.of("tally", "stage_visit", "deal_stage", "deal_phase", "deal_amount", "close_date_change", "deal",
+                    "pipeline_stage", "pipeline_state", "partition_progress")) {
+                update(c, "delete from " + table);
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not empty the read model", e);
+        }
+    }
+
+    private boolean pipelineDefined(Connection c, PipelineDefined p, long seq) throws SQLException {
+        Long last = single(c, "select last_seq from pipeline_state where pipeline_id = ?", p.pipelineId());
+        if (last != null && seq <= last) {
+            return false;
+        }
+        if (last == null) {
+            update(c, "insert into pipeline_state (pipeline_id, name, last_seq) values (?, ?, ?)", p.pipelineId(), p.name(), seq);
+        } else {
+            update(c, "update pipeline_state set name = ?, last_seq = ? where pipeline_id = ?", p.name(), seq, p.pipelineId());
+        }
+        update(c, "delete from pipeline_stage where pipeline_id = ?", p.pipelineId());
+        for (PipelineDefined.PipelineStage s : p.stages()) {
+            update(c, "insert into pipeline_stage (pipeline_id, stage_id, name, position, probability, phase) values (?, ?, ?, ?, ?, ?)",
+                    p.pipelineId(), s.id(), s.name(), s.position(), s.probability(), s.phase());
+        }
+        return true;
+    }
+
+    private void progress(Connection c, int partition, PartitionCounts t) throws SQLException {
+        if (single(c, "select 1 from partition_progress where partition_id = ?", partition) == null) {
+            update(c, "insert into partition_progress (partition_id, newest_event_at, applied_events, skipped_events, duplicate_events, dead_letters) values (?, null, 0, 0, 0, 0)",
+                    partition);
+        }
+        update(c, """
+                update partition_progress set applied_events = applied_events + ?, skipped_events = skipped_events + ?,
+                    duplicate_events = duplicate_events + ?, dead_letters = dead_letters + ?, gap_events = gap_events + ?
+                where partition_id = ?""",
+                t.applied, t.unknown, t.duplicates, t.deadLetters, t.gaps, partition);
+        if (t.newest != null) {
+            update(c, "update partition_progress set newest_event_at = ? where partition_id = ? and (newest_event_at is null or newest_event_at < ?)",
+                    ts(t.newest), partition, ts(t.newest));
+        }
+    }
+
+    private static Timestamp ts(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
+            bind(statement, args);
+            return statement.executeUpdate();
+        }
+    }
+
+    private static Long single(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
+            bind(statement, args);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                long value = rs.getLong(1);
+                return rs.wasNull() ? null : value;
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement statement, Object[] args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            statement.setObject(i + 1, args[i]);
+        }
+    }
+}

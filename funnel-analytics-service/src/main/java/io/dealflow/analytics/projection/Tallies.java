@@ -1,0 +1,149 @@
+package io.dealflow.analytics.projection;
+
+import io.dealflow.analytics.funnel.DurationSketch;
+import io.dealflow.analytics.funnel.FunnelFilter;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pre-aggregated counters the funnel, phase and forecast queries read instead of scanning deals. Every
+ * counter is the sum, over the deals of a slice, of what each deal contributes ({@link #add}); a batch adds
+ * each touched deal's contribution after the batch and subtracts the one from before, so the counters always
+ * equal a recount from the deal tables. Slices: all deals of a pipeline, per owner, per source.
+ */
+final class Tallies {
+
+    /** One counter row; unused keys are empty strings. Metrics and keys are listed in V4__tally.sql. */
+    record Cell(String pipelineId, String slice, String metric, String k1, String k2, String k3, String k4) {
+    }
+
+    private static final class Delta {
+        long n;
+        BigDecimal amount = BigDecimal.ZERO;
+    }
+
+    private static final Comparator<Cell> LOCK_ORDER = Comparator.comparing(Cell::pipelineId).thenComparing(Cell::slice)
+            .thenComparing(Cell::metric).thenComparing(Cell::k1).thenComparing(Cell::k2).thenComparing(Cell::k3).thenComparing(Cell::k4);
+
+    private final Map<Cell, Delta> deltas = new HashMap<>();
+
+    /** Adds ({@code sign} 1) or takes away ({@code sign} -1) what one deal contributes to every counter. */
+    void add(DealState d, int sign) {
+        if (!d.exists()) {
+            return;
+        }
+        List<String> slices = new ArrayList<>(3);
+        slices.add(FunnelFilter.ALL_DEALS);
+        // deals without an owner have a slice too, so the owners' slips add up to the total
+        slices.add(FunnelFilter.ownerSlice(d.ownerId == null ? "" : d.ownerId));
+        if (d.source != null) {
+            slices.add(FunnelFilter.sourceSlice(d.source));
+        }
+        boolean open = "OPEN".equals(d.status);
+        for (String slice : slices) {
+            d.stages.forEach((stage, r) -> flags(d.pipelineId, slice, "stage", stage, r, sign));
+            d.phases.forEach((phase, r) -> flags(d.pipelineId, slice, "phase", phase, r, sign));
+            count(cell(d.pipelineId, slice, "reach", Integer.toString(d.maxPosition), d.status, "", ""), sign, null);
+            count(cell(d.pipelineId, slice, "phase.reach", Integer.toString(d.maxPhase()), d.status, "", ""), sign, null);
+            if (open) {
+                count(cell(d.pipelineId, slice, "stage.current", d.stageId, "", "", ""), sign, null);
+                count(cell(d.pipelineId, slice, "open", d.expectedClose == null ? "" : d.expectedClose.toString().substring(0, 7),
+                        d.currency, d.stageId, Integer.toString(d.stageProbability)), sign, d.amount);
+            }
+            for (DealState.Visit v : d.visits) {
+                if (v.durationSeconds != null) {
+                    count(cell(d.pipelineId, slice, "time", v.stageId, Integer.toString(DurationSketch.bucket(v.durationSeconds)), "", ""),
+                            sign, BigDecimal.valueOf(v.durationSeconds));
+                }
+            }
+            if (d.closeSlips > 0) {
+                count(cell(d.pipelineId, slice, "slips", "", "", "", ""), sign * d.closeSlips, null);
+            }
+        }
+        if (!open) {
+            count(cell(d.pipelineId, FunnelFilter.ALL_DEALS, "closed", LocalDate.ofInstant(d.closedAt, ZoneOffset.UTC).toString(), d.status,
+                    Integer.toString(d.maxPosition), ""), sign, null);
+        }
+    }
+
+    boolean isEmpty() {
+        return deltas.isEmpty();
+    }
+
+    /** Writes the non-zero changes in one fixed order, so concurrent instances never deadlock on the shared rows. */
+    void write(Connection c) throws SQLException {
+        List<Map.Entry<Cell, Delta>> changes = deltas.entrySet().stream()
+                .filter(e -> e.getValue().n != 0 || e.getValue().amount.signum() != 0)
+                .sorted(Map.Entry.comparingByKey(LOCK_ORDER)).toList();
+        if (changes.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement upsert = c.prepareStatement(upsertSql(c))) {
+            for (var e : changes) {
+                Cell cell = e.getKey();
+                upsert.setString(1, cell.pipelineId());
+                upsert.setString(2, cell.slice());
+                upsert.setString(3, cell.metric());
+                upsert.setString(4, cell.k1());
+                upsert.setString(5, cell.k2());
+                upsert.setString(6, cell.k3());
+                upsert.setString(7, cell.k4());
+                upsert.setLong(8, e.getValue().n);
+                upsert.setBigDecimal(9, e.getValue().amount);
+                upsert.addBatch();
+            }
+            upsert.executeBatch();
+        }
+        deltas.clear();
+    }
+
+    private static String upsertSql(Connection c) throws SQLException {
+        if (c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres")) {
+            return """
+                    insert into tally (pipeline_id, slice, metric, k1, k2, k3, k4, n, amount) values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    on conflict (pipeline_id, slice, metric, k1, k2, k3, k4)
+                    do update set n = tally.n + excluded.n, amount = tally.amount + excluded.amount""";
+        }
+        return """
+                merge into tally t using (values (cast(? as varchar), cast(? as varchar), cast(? as varchar), cast(? as varchar),
+                    cast(? as varchar), cast(? as varchar), cast(? as varchar), cast(? as bigint), cast(? as numeric(24, 4))))
+                    s (pipeline_id, slice, metric, k1, k2, k3, k4, n, amount)
+                on t.pipeline_id = s.pipeline_id and t.slice = s.slice and t.metric = s.metric and t.k1 = s.k1 and t.k2 = s.k2
+                    and t.k3 = s.k3 and t.k4 = s.k4
+                when matched then update set n = t.n + s.n, amount = t.amount + s.amount
+                when not matched then insert (pipeline_id, slice, metric, k1, k2, k3, k4, n, amount)
+                    values (s.pipeline_id, s.slice, s.metric, s.k1, s.k2, s.k3, s.k4, s.n, s.amount)""";
+    }
+
+    private void flags(String pipelineId, String slice, String kind, String key, DealState.Reached r, int sign) {
+        count(cell(pipelineId, slice, kind + ".entered", key, "", "", ""), sign, null);
+        if (r.advanced) {
+            count(cell(pipelineId, slice, kind + ".advanced", key, "", "", ""), sign, null);
+        }
+        if (r.lost) {
+            count(cell(pipelineId, slice, kind + ".lost", key, "", "", ""), sign, null);
+        }
+    }
+
+    private static Cell cell(String pipelineId, String slice, String metric, String k1, String k2, String k3, String k4) {
+        return new Cell(pipelineId, slice, metric, k1, k2, k3, k4);
+    }
+
+    private void count(Cell cell, int n, BigDecimal amount) {
+        Delta delta = deltas.computeIfAbsent(cell, k -> new Delta());
+        delta.n += n;
+        if (amount != null) {
+            delta.amount = n < 0 ? delta.amount.subtract(amount) : delta.amount.add(amount);
+        }
+    }
+}

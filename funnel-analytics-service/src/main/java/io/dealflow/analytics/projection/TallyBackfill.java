@@ -1,0 +1,29 @@
+package io.dealflow.analytics.projection;
+
+import io.dealflow.analytics.common.Jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Recounts every counter from the deal tables, deal chunk by deal chunk. */
+public final class TallyBackfill {
+
+    private static final int CHUNK = 1000;
+
+    private TallyBackfill() {
+    }
+
+    public static void fill(Connection c) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        Jdbc.query(c, "select deal_id from deal order by deal_id", List.of(), rs -> ids.add(rs.getString(1)));
+        for (int from = 0; from < ids.size(); from += CHUNK) {
+            Tallies tallies = new Tallies();
+            for (DealState deal : DealStateStore.load(c, ids.subList(from, Math.min(ids.size(), from + CHUNK))).values()) {
+                tallies.add(deal, 1);
+            }
+            tallies.write(c);
+        }
+    }
+}
