@@ -97,6 +97,10 @@ public final class BenchRunner {
             jdbcUser = "postgres";
         } else {
             jdbcUrl = "jdbc:h2:file:" + data.resolve("baseline/db") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0";
+            // the service's default URL without H2's per-session result cache, which would answer repeated identical
+            // queries from memory while nothing changes (as in this benchmark, unlike production)
+            analyticsEnv.put("DATASOURCES_DEFAULT_URL", "jdbc:h2:file:" + data.resolve("funnel-analytics-service/db")
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;QUERY_CACHE_SIZE=0");
         }
         Path logs = data.resolve("logs");
         List<String> jvm = List.of("-Xmx1g", "-XX:+UseParallelGC");
@@ -117,11 +121,17 @@ public final class BenchRunner {
                         p.name.equals("funnel-analytics-service") ? "< 1500 ms" : null, "started one after another");
             }
 
-            writePath(gateway, pipeline, token, level);
-            baselines(kafka, jdbcUrl, jdbcUser, level);
-            freshness(gateway, analytics, token, quick ? 30 : 150);
+            // --queries-only: the read side alone, for large worlds (1M deals) where the rest would only add time
+            boolean queriesOnly = options.containsKey("queries-only");
+            if (!queriesOnly) {
+                writePath(gateway, pipeline, token, level);
+                baselines(kafka, jdbcUrl, jdbcUser, level);
+                freshness(gateway, analytics, token, quick ? 30 : 150);
+            }
             queries(kafka, analytics, deals, quick);
-            replay(kafka, analytics);
+            if (!queriesOnly) {
+                replay(kafka, analytics);
+            }
             for (ServiceProcess p : processes) {
                 report.add("footprint", "RSS after the run: " + p.name, p.rssMib() + " MiB", null, "-Xmx1g");
             }
@@ -233,6 +243,9 @@ public final class BenchRunner {
                 "p99 < 100 ms");
     }
 
+    /** The endpoints issue #5 sets a latency target for: the funnel (whole pipeline or one owner) and the forecast. */
+    private static final java.util.Set<String> TARGETED = java.util.Set.of("funnel", "funnel, owner filter", "forecast");
+
     private void queries(String kafka, String analytics, int deals, boolean quick) throws Exception {
         String pipelineId = "bench-" + deals;
         long start = System.nanoTime();
@@ -252,16 +265,17 @@ public final class BenchRunner {
         endpoints.put("forecast", "/api/v1/forecast?pipelineId=" + pipelineId);
         endpoints.put("velocity", "/api/v1/velocity?pipelineId=" + pipelineId);
         endpoints.put("trends", "/api/v1/trends?interval=month&pipelineId=" + pipelineId);
+        endpoints.put("funnel, creation window (deal tables)", "/api/v1/funnel?pipelineId=" + pipelineId + "&from="
+                + Instant.now().minus(Duration.ofDays(90)).truncatedTo(java.time.temporal.ChronoUnit.DAYS) + "&to=" + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS));
         endpoints.put("funnel at= (time travel)", "/api/v1/funnel?pipelineId=" + pipelineId + "&at=" + Instant.now().minus(Duration.ofDays(60)));
         for (var endpoint : endpoints.entrySet()) {
             HttpLoad load = new HttpLoad(analytics, null);
-            // H2 reuses the result of an identical query on unchanged tables: every call varies a harmless parameter
+            // the forecast's look-back varies call by call, so its learned-probability window moves as in real use
             java.util.function.IntFunction<HttpLoad.Call> call = i -> new HttpLoad.Call("GET", endpoint.getValue()
-                    + (endpoint.getKey().startsWith("forecast") ? "&lookbackDays=" + (300 + i % 60)
-                    : endpoint.getKey().contains("time travel") ? "" : "&to=2100-01-01T00:00:00." + String.format("%03d", i % 1000) + "Z"), null);
+                    + (endpoint.getKey().equals("forecast") ? "&lookbackDays=" + (300 + i % 60) : ""), null);
             load.run("warm-up", 1, Duration.ofSeconds(1), call);
             Latency l = load.run(endpoint.getKey() + " at " + deals + " deals", 1, Duration.ofSeconds(quick ? 1 : 5), call);
-            report.latency("query", l, endpoint.getKey().startsWith("funnel") || endpoint.getKey().equals("forecast") ? "p99 < 10 ms at 1M" : null);
+            report.latency("query", l, TARGETED.contains(endpoint.getKey()) ? "p99 < 10 ms at 1M" : null);
         }
     }
 
