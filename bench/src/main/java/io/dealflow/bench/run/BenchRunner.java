@@ -103,7 +103,12 @@ public final class BenchRunner {
                     + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;QUERY_CACHE_SIZE=0");
         }
         Path logs = data.resolve("logs");
-        List<String> jvm = List.of("-Xmx1g", "-XX:+UseParallelGC");
+        List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC"));
+        if (options.containsKey("jfr")) {
+            // one flight recording per process in the results folder, written when it stops
+            Files.createDirectories(results);
+            jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + results);
+        }
         try {
             ServiceProcess broker = start(ServiceProcess.start("local-kafka", root.resolve("local-kafka/target/local-kafka-exec.jar"),
                     Map.of("KAFKA_PORT", String.valueOf(kafkaPort), "KAFKA_CONTROLLER_PORT", String.valueOf(freePort()),
@@ -257,7 +262,7 @@ public final class BenchRunner {
         long applied = awaitProjection(analytics, pipelineId, deals);
         double applySeconds = (System.nanoTime() - applyStart + (long) (loadSeconds * 1e9)) / 1e9;
         report.add("projection", "live projection of the loaded world", String.format(Locale.ROOT, "%.0f events/s", applied / applySeconds),
-                ">= 20000/s", "from the first write to the last event applied");
+                ">= 20000/s", "from the first write to the last event applied; " + batchSize(analytics));
         Map<String, String> endpoints = new LinkedHashMap<>();
         endpoints.put("funnel", "/api/v1/funnel?pipelineId=" + pipelineId);
         endpoints.put("funnel, owner filter", "/api/v1/funnel?pipelineId=" + pipelineId + "&ownerId=owner-3");
@@ -277,6 +282,20 @@ public final class BenchRunner {
             Latency l = load.run(endpoint.getKey() + " at " + deals + " deals", 1, Duration.ofSeconds(quick ? 1 : 5), call);
             report.latency("query", l, TARGETED.contains(endpoint.getKey()) ? "p99 < 10 ms at 1M" : null);
         }
+    }
+
+    /** Mean records per applied batch, from the service's metrics. */
+    private String batchSize(String analytics) throws Exception {
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(analytics + "/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        double count = 0, sum = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith("dealflow_projection_batch_size_count")) {
+                count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("dealflow_projection_batch_size_sum")) {
+                sum = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return String.format(Locale.ROOT, "%.0f batches of %.0f records on average", count, count == 0 ? 0 : sum / count);
     }
 
     private long awaitProjection(String analytics, String pipelineId, int deals) throws Exception {

@@ -6,6 +6,8 @@ import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
 import io.micronaut.configuration.kafka.annotation.Topic;
+import io.micronaut.context.annotation.Property;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.util.List;
@@ -18,7 +20,13 @@ import java.util.List;
 @KafkaListener(groupId = "${dealflow.consumer-group:funnel-analytics}", clientId = DealEventListener.CLIENT_ID,
         offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.SYNC, batch = true,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 1000,
-                retryDelay = "200ms"))
+                retryDelay = "200ms"),
+        // here, not under kafka.consumers.*: that configuration is looked up by group id, which is configurable
+        properties = {
+            @Property(name = ConsumerConfig.MAX_POLL_RECORDS_CONFIG, value = "${dealflow.projection.batch-size}"),
+            @Property(name = ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, value = "${dealflow.projection.partition-fetch-bytes}"),
+            @Property(name = ConsumerConfig.ISOLATION_LEVEL_CONFIG, value = "read_committed")
+        })
 public class DealEventListener {
 
     public static final String CLIENT_ID = "funnel-projection";

@@ -2,6 +2,7 @@ package io.dealflow.analytics.ingest;
 
 import io.dealflow.analytics.projection.FunnelProjection;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,6 +31,7 @@ public class Ingestion {
     private final Counter unknown;
     private final Counter parked;
     private final Counter gaps;
+    private final DistributionSummary batchSizes;
 
     public Ingestion(EventDecoder decoder, DeadLetters deadLetters, FunnelProjection projection, MeterRegistry meters) {
         this.decoder = decoder;
@@ -40,6 +42,8 @@ public class Ingestion {
         this.unknown = counter(meters, "unknown_type");
         this.parked = counter(meters, "dead_letter");
         this.gaps = counter(meters, "gap");
+        this.batchSizes = DistributionSummary.builder("dealflow.projection.batch.size")
+                .description("Records per applied batch (one database transaction)").register(meters);
     }
 
     private static Counter counter(MeterRegistry meters, String outcome) {
@@ -62,6 +66,7 @@ public class Ingestion {
         lock.lock();
         try {
             FunnelProjection.Summary summary = projection.apply(deliveries);
+            batchSizes.record(deliveries.size());
             applied.increment(summary.applied());
             duplicates.increment(summary.duplicates());
             unknown.increment(summary.unknown());

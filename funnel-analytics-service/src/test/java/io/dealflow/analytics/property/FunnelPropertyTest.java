@@ -49,7 +49,7 @@ class FunnelPropertyTest {
         properties.put("micronaut.server.port", -1);
         properties.put("dealflow.consumer-group", "property-" + UUID.randomUUID());
         // small batches: a deal's events are spread over many batches, so every counter update crosses batch boundaries
-        properties.put("kafka.consumers.funnel-projection.max.poll.records", "7");
+        properties.put("dealflow.projection.batch-size", "7");
         properties.put("datasources.default.url", "jdbc:h2:mem:property-" + UUID.randomUUID()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
         String pg = System.getenv("DEALFLOW_TEST_PG_URL_ANALYTICS");
@@ -227,6 +227,9 @@ class FunnelPropertyTest {
         }
 
         assertCountersEqualARecount();
+        var batches = server.getApplicationContext().getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .get("dealflow.projection.batch.size").summary();
+        org.junit.jupiter.api.Assertions.assertTrue(batches.count() > 0 && batches.max() <= 7, "the configured batch size reaches the consumer");
 
         // learned probabilities over a look-back window that starts inside the closing period: per-day counters plus partial days
         List<Instant> closes = deals.stream().filter(d -> !"OPEN".equals(IndependentModel.status(d.stays())))
