@@ -12,6 +12,7 @@ import io.dealflow.events.v1.DealActivityLogged;
 import io.dealflow.events.v1.DealCreated;
 import io.dealflow.events.v1.DealLost;
 import io.dealflow.events.v1.DealMovedToStage;
+import io.dealflow.events.v1.DealUpdated;
 import io.dealflow.events.v1.DealWon;
 import io.dealflow.events.v1.EventTypes;
 import io.dealflow.events.v1.Money;
@@ -77,6 +78,7 @@ final class TopicLoader {
                 Money amount = new Money(plan.amount().toPlainString(), plan.currency());
                 long seq = 0;
                 int current = 0;
+                boolean slipped = false;
                 send(producer, failure, EventTypes.DEAL_CREATED, id, seq++, plan.createdAt(), new DealCreated(id, pipelineId, plan.title(),
                         amount, plan.ownerId(), plan.source(), plan.expectedCloseDate(), plan.company(), plan.contact(), stage(0),
                         plan.createdAt(), "bench"));
@@ -86,6 +88,13 @@ final class TopicLoader {
                         send(producer, failure, EventTypes.DEAL_MOVED_TO_STAGE, id, seq++, step.at(),
                                 new DealMovedToStage(id, pipelineId, stage(current), stage(to), step.at(), "bench"));
                         current = to;
+                        if (d % 5 == 0 && !slipped && plan.expectedCloseDate() != null) {
+                            // one deal in five has its expected close pushed out two weeks once, as sales teams do
+                            slipped = true;
+                            send(producer, failure, EventTypes.DEAL_UPDATED, id, seq++, step.at(), new DealUpdated(id, pipelineId,
+                                    List.of("expectedCloseDate"), plan.title(), amount, plan.ownerId(), plan.source(),
+                                    plan.expectedCloseDate().plusWeeks(2), plan.company(), plan.contact(), step.at(), "bench"));
+                        }
                     } else if (step instanceof DealPlan.Activity activity) {
                         send(producer, failure, EventTypes.DEAL_ACTIVITY_LOGGED, id, seq++, step.at(),
                                 new DealActivityLogged(id, pipelineId, "a" + seq, activity.kind(), null, step.at(), "bench"));

@@ -18,7 +18,7 @@ import java.util.List;
  * the batch, which is harmless because applying is idempotent.
  */
 @KafkaListener(groupId = "${dealflow.consumer-group:funnel-analytics}", clientId = DealEventListener.CLIENT_ID,
-        offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.SYNC, batch = true,
+        threadsValue = "${dealflow.projection.threads}", offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.SYNC, batch = true,
         errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 1000,
                 retryDelay = "200ms"),
         // here, not under kafka.consumers.*: that configuration is looked up by group id, which is configurable

@@ -11,11 +11,11 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Turns records into applied events: decode, park poison on the dead-letter topic, apply the batch in one
- * transaction, count the outcome. One batch at a time per instance, so a rebuild can hold the projection still.
+ * transaction, count the outcome. Consumer threads apply their batches side by side; a rebuild holds them all still.
  */
 @Singleton
 public class Ingestion {
@@ -25,7 +25,7 @@ public class Ingestion {
     private final EventDecoder decoder;
     private final DeadLetters deadLetters;
     private final FunnelProjection projection;
-    private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Counter applied;
     private final Counter duplicates;
     private final Counter unknown;
@@ -63,7 +63,7 @@ public class Ingestion {
             }
             deliveries.add(new FunnelProjection.Delivery(record.partition(), event));
         }
-        lock.lock();
+        lock.readLock().lock();
         try {
             FunnelProjection.Summary summary = projection.apply(deliveries);
             batchSizes.record(deliveries.size());
@@ -77,17 +77,17 @@ public class Ingestion {
             }
             return summary;
         } finally {
-            lock.unlock();
+            lock.readLock().unlock();
         }
     }
 
     /** Runs {@code work} while no batch is being applied by this instance. */
     public void exclusively(Runnable work) {
-        lock.lock();
+        lock.writeLock().lock();
         try {
             work.run();
         } finally {
-            lock.unlock();
+            lock.writeLock().unlock();
         }
     }
 }

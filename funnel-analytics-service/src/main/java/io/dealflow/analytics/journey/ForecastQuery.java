@@ -1,5 +1,6 @@
 package io.dealflow.analytics.journey;
 
+import io.dealflow.analytics.common.Database;
 import io.dealflow.analytics.common.Jdbc;
 import io.dealflow.analytics.funnel.FunnelFilter;
 import io.dealflow.analytics.funnel.TallyRows;
@@ -127,9 +128,17 @@ public class ForecastQuery {
         List<Object> args = FunnelFilter.args();
         String where = filter.where(args);
         long[] total = {0};
+        long[] slipping = {20};
         List<ForecastReport.Count> owners = new ArrayList<>();
         if (filter.slice() != null && filter.source() == null) {
-            TallyRows.read(c, filter, "slips").forEach(row -> total[0] += row.n());
+            slipping[0] = 0;
+            TallyRows.read(c, filter, "slips", "slipping").forEach(row -> {
+                if (row.metric().equals("slips")) {
+                    total[0] += row.n();
+                } else {
+                    slipping[0] += row.n();
+                }
+            });
             if (filter.ownerId() != null) {
                 if (total[0] > 0) {
                     owners.add(new ForecastReport.Count(filter.ownerId(), total[0]));
@@ -148,8 +157,13 @@ public class ForecastQuery {
                     rs -> owners.add(new ForecastReport.Count(rs.getString(1).isEmpty() ? null : rs.getString(1), rs.getLong(2))));
         }
         List<ForecastReport.Count> deals = new ArrayList<>();
-        Jdbc.query(c, "select d.deal_id, d.close_slips from deal d where " + where + " and d.close_slips > 0"
-                + " order by d.close_slips desc, d.deal_id limit 20", args, rs -> deals.add(new ForecastReport.Count(rs.getString(1), rs.getLong(2))));
+        if (slipping[0] > 0) {
+            // read down the slip-count index and stop once all (at most 20) are found: H2's planner would rather scan the
+            // pipeline's deals, and cannot end a range on a descending column by itself
+            Jdbc.query(c, "select d.deal_id, d.close_slips from deal d" + (Database.isPostgres(c) ? "" : " use index (ix_deal_slips)")
+                    + " where " + where + " and d.close_slips > 0 order by d.close_slips desc, d.deal_id limit " + Math.min(20, slipping[0]),
+                    args, rs -> deals.add(new ForecastReport.Count(rs.getString(1), rs.getLong(2))));
+        }
         return new ForecastReport.Slips(total[0], owners, deals);
     }
 }

@@ -52,6 +52,7 @@ public class FunnelProjection {
     }
 
     private final DataSource dataSource;
+    private final PlannerStatistics statistics = new PlannerStatistics();
 
     public FunnelProjection(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -74,6 +75,7 @@ public class FunnelProjection {
                     }
                 }
                 Map<String, DealState> deals = DealStateStore.load(c, dealIds);
+
                 Tallies counters = new Tallies();
                 deals.values().forEach(d -> counters.add(d, -1));
                 for (Delivery delivery : deliveries) {
@@ -103,6 +105,7 @@ public class FunnelProjection {
                     progress(c, entry.getKey(), entry.getValue());
                 }
                 c.commit();
+                statistics.afterBatch(c, tallies.values().stream().mapToInt(t -> t.applied).sum());
                 return new Summary(tallies.values().stream().mapToInt(t -> t.applied).sum(),
                         tallies.values().stream().mapToInt(t -> t.duplicates).sum(),
                         tallies.values().stream().mapToInt(t -> t.unknown).sum(),

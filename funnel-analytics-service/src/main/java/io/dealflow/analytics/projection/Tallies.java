@@ -1,5 +1,6 @@
 package io.dealflow.analytics.projection;
 
+import io.dealflow.analytics.common.Database;
 import io.dealflow.analytics.funnel.DurationSketch;
 import io.dealflow.analytics.funnel.FunnelFilter;
 
@@ -68,6 +69,7 @@ final class Tallies {
             }
             if (d.closeSlips > 0) {
                 count(cell(d.pipelineId, slice, "slips", "", "", "", ""), sign * d.closeSlips, null);
+                count(cell(d.pipelineId, slice, "slipping", "", "", "", ""), sign, null);
             }
         }
         if (!open) {
@@ -88,41 +90,54 @@ final class Tallies {
         if (changes.isEmpty()) {
             return;
         }
-        try (PreparedStatement upsert = c.prepareStatement(upsertSql(c))) {
-            for (var e : changes) {
-                Cell cell = e.getKey();
-                upsert.setString(1, cell.pipelineId());
-                upsert.setString(2, cell.slice());
-                upsert.setString(3, cell.metric());
-                upsert.setString(4, cell.k1());
-                upsert.setString(5, cell.k2());
-                upsert.setString(6, cell.k3());
-                upsert.setString(7, cell.k4());
-                upsert.setLong(8, e.getValue().n);
-                upsert.setBigDecimal(9, e.getValue().amount);
-                upsert.addBatch();
+        if (Database.isPostgres(c)) {
+            try (PreparedStatement upsert = c.prepareStatement("""
+                    insert into tally (n, amount, pipeline_id, slice, metric, k1, k2, k3, k4) values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    on conflict (pipeline_id, slice, metric, k1, k2, k3, k4)
+                    do update set n = tally.n + excluded.n, amount = tally.amount + excluded.amount""")) {
+                for (var e : changes) {
+                    bind(upsert, e.getKey(), e.getValue());
+                }
+                upsert.executeBatch();
             }
-            upsert.executeBatch();
+        } else {
+            // H2 has no race-free upsert that is also fast: add to the rows that exist, insert the others
+            List<Map.Entry<Cell, Delta>> missing = new ArrayList<>();
+            try (PreparedStatement update = c.prepareStatement("""
+                    update tally set n = n + ?, amount = amount + ?
+                    where pipeline_id = ? and slice = ? and metric = ? and k1 = ? and k2 = ? and k3 = ? and k4 = ?""")) {
+                for (var e : changes) {
+                    bind(update, e.getKey(), e.getValue());
+                }
+                int[] counts = update.executeBatch();
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] == 0) {
+                        missing.add(changes.get(i));
+                    }
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement(
+                    "insert into tally (n, amount, pipeline_id, slice, metric, k1, k2, k3, k4) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (var e : missing) {
+                    bind(insert, e.getKey(), e.getValue());
+                }
+                insert.executeBatch();
+            }
         }
         deltas.clear();
     }
 
-    private static String upsertSql(Connection c) throws SQLException {
-        if (c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres")) {
-            return """
-                    insert into tally (pipeline_id, slice, metric, k1, k2, k3, k4, n, amount) values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    on conflict (pipeline_id, slice, metric, k1, k2, k3, k4)
-                    do update set n = tally.n + excluded.n, amount = tally.amount + excluded.amount""";
-        }
-        return """
-                merge into tally t using (values (cast(? as varchar), cast(? as varchar), cast(? as varchar), cast(? as varchar),
-                    cast(? as varchar), cast(? as varchar), cast(? as varchar), cast(? as bigint), cast(? as numeric(24, 4))))
-                    s (pipeline_id, slice, metric, k1, k2, k3, k4, n, amount)
-                on t.pipeline_id = s.pipeline_id and t.slice = s.slice and t.metric = s.metric and t.k1 = s.k1 and t.k2 = s.k2
-                    and t.k3 = s.k3 and t.k4 = s.k4
-                when matched then update set n = t.n + s.n, amount = t.amount + s.amount
-                when not matched then insert (pipeline_id, slice, metric, k1, k2, k3, k4, n, amount)
-                    values (s.pipeline_id, s.slice, s.metric, s.k1, s.k2, s.k3, s.k4, s.n, s.amount)""";
+    private static void bind(PreparedStatement statement, Cell cell, Delta delta) throws SQLException {
+        statement.setLong(1, delta.n);
+        statement.setBigDecimal(2, delta.amount);
+        statement.setString(3, cell.pipelineId());
+        statement.setString(4, cell.slice());
+        statement.setString(5, cell.metric());
+        statement.setString(6, cell.k1());
+        statement.setString(7, cell.k2());
+        statement.setString(8, cell.k3());
+        statement.setString(9, cell.k4());
+        statement.addBatch();
     }
 
     private void flags(String pipelineId, String slice, String kind, String key, DealState.Reached r, int sign) {
