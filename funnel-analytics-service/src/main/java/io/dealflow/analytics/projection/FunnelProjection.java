@@ -64,7 +64,7 @@ public class FunnelProjection {
      * as JDBC batches.
      */
     public Summary apply(List<Delivery> deliveries) {
-        Map<Integer, PartitionCounts> tallies = new TreeMap<>();
+        Map<Integer, PartitionCounts> partitions = new TreeMap<>();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -79,7 +79,7 @@ public class FunnelProjection {
                 Tallies counters = new Tallies();
                 deals.values().forEach(d -> counters.add(d, -1));
                 for (Delivery delivery : deliveries) {
-                    PartitionCounts tally = tallies.computeIfAbsent(delivery.partition(), p -> new PartitionCounts());
+                    PartitionCounts tally = partitions.computeIfAbsent(delivery.partition(), p -> new PartitionCounts());
                     if (delivery.event() instanceof DecodedEvent.Known known) {
                         switch (apply(c, known, deals)) {
                             case APPLIED -> tally.applied++;
@@ -101,16 +101,16 @@ public class FunnelProjection {
                 deals.values().forEach(d -> counters.add(d, 1));
                 DealStateStore.save(c, deals.values());
                 counters.write(c);
-                for (var entry : tallies.entrySet()) {
+                for (var entry : partitions.entrySet()) {
                     progress(c, entry.getKey(), entry.getValue());
                 }
                 c.commit();
-                statistics.afterBatch(c, tallies.values().stream().mapToInt(t -> t.applied).sum());
-                return new Summary(tallies.values().stream().mapToInt(t -> t.applied).sum(),
-                        tallies.values().stream().mapToInt(t -> t.duplicates).sum(),
-                        tallies.values().stream().mapToInt(t -> t.unknown).sum(),
-                        tallies.values().stream().mapToInt(t -> t.deadLetters).sum(),
-                        tallies.values().stream().mapToInt(t -> t.gaps).sum());
+                statistics.afterBatch(c, partitions.values().stream().mapToInt(t -> t.applied).sum());
+                return new Summary(partitions.values().stream().mapToInt(t -> t.applied).sum(),
+                        partitions.values().stream().mapToInt(t -> t.duplicates).sum(),
+                        partitions.values().stream().mapToInt(t -> t.unknown).sum(),
+                        partitions.values().stream().mapToInt(t -> t.deadLetters).sum(),
+                        partitions.values().stream().mapToInt(t -> t.gaps).sum());
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
