@@ -9,7 +9,6 @@ import javax.sql.DataSource;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -89,7 +88,7 @@ public class BacktestQuery {
                 YearMonth month = current.minusMonths(k);
                 Instant start = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
                 Instant end = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
-                Map<String, Double> learned = LearnedProbabilities.learn(c, pipeline, start.minus(Duration.ofDays(lookbackDays)), start).byStage();
+                Map<String, Double> learned = LearnedProbabilities.learn(c, pipeline, month.atDay(1).minusDays(lookbackDays), month.atDay(1)).byStage();
                 Map<String, BigDecimal[]> sums = new TreeMap<>(); // learned, configured, won, deals
                 for (Deal deal : deals.values()) {
                     Visit openAtStart = openAt(deal, start);

@@ -13,7 +13,6 @@ import java.sql.Connection;
 import java.sql.Date;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -61,7 +60,9 @@ public class ForecastQuery {
         YearMonth last = first.plusMonths(months - 1);
         return Jdbc.read(dataSource, c -> {
             PipelineStages pipeline = PipelineStages.load(c, filter.pipelineId());
-            LearnedProbabilities.Learned learned = LearnedProbabilities.learn(c, pipeline, now.minus(Duration.ofDays(lookbackDays)), now);
+            // the look-back is whole UTC days: the lookbackDays days ending with today
+            LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+            LearnedProbabilities.Learned learned = LearnedProbabilities.learn(c, pipeline, today.minusDays(lookbackDays - 1L), today.plusDays(1));
             Map<String, Map<String, Sums>> buckets = new LinkedHashMap<>();
             buckets.put(OVERDUE, new TreeMap<>());
             for (YearMonth m = first; !m.isAfter(last); m = m.plusMonths(1)) {

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Open pipeline per expected-close month and currency: open amount (best case), weighted by the configured
- * stage probability, forecast by the probability learned from closed deals of the look-back window, and the
+ * stage probability, forecast by the probability learned from the deals closed in the look-back window (the
+ * lookbackDays UTC days ending today), and the
  * commit part (stages at or above the commit probability). Buckets: OVERDUE (close date passed), the months
  * from the current one on, and NO_DATE.
  */

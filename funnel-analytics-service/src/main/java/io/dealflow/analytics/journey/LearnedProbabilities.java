@@ -5,17 +5,14 @@ import io.dealflow.analytics.funnel.FunnelFilter;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Win probability per stage learned from what happened: over the deals of a pipeline that closed in a window,
+ * Win probability per stage learned from what happened: over the deals of a pipeline that closed in a window of days,
  * the advance rate of each stage (reached the next ÷ reached this, last stage: won ÷ reached) and
  * P(win | stage) = the product of the advance rates from that stage on.
  */
@@ -27,27 +24,19 @@ final class LearnedProbabilities {
     private LearnedProbabilities() {
     }
 
-    static Learned learn(Connection c, PipelineStages pipeline, Instant closedFrom, Instant closedTo) throws SQLException {
+    /** Learns from the deals closed on the UTC days from {@code firstDay} up to, not including, {@code endDay}. */
+    static Learned learn(Connection c, PipelineStages pipeline, LocalDate firstDay, LocalDate endDay) throws SQLException {
         long[] won = {0};
         Map<Integer, Long> lostByMax = new HashMap<>();
-        Jdbc.Rows count = rs -> {
+        // the projection counts closed deals per day, status and furthest stage
+        Jdbc.query(c, "select k2, k3, sum(n) from tally where pipeline_id = ? and slice = ? and metric = 'closed' and k1 >= ? and k1 < ?"
+                + " group by k2, k3", List.of(pipeline.pipelineId(), FunnelFilter.ALL_DEALS, firstDay.toString(), endDay.toString()), rs -> {
             if ("WON".equals(rs.getString(1))) {
                 won[0] += rs.getLong(3);
             } else {
-                lostByMax.merge(rs.getInt(2), rs.getLong(3), Long::sum);
+                lostByMax.merge(Integer.parseInt(rs.getString(2)), rs.getLong(3), Long::sum);
             }
-        };
-        // whole days from the projection's per-day counters, the partial days at either end from the deals
-        LocalDate firstWholeDay = LocalDate.ofInstant(closedFrom.minusNanos(1), ZoneOffset.UTC).plusDays(1);
-        LocalDate endWholeDays = LocalDate.ofInstant(closedTo, ZoneOffset.UTC);
-        if (firstWholeDay.isBefore(endWholeDays)) {
-            Jdbc.query(c, "select k2, k3, sum(n) from tally where pipeline_id = ? and slice = ? and metric = 'closed' and k1 >= ? and k1 < ?"
-                    + " group by k2, k3", List.of(pipeline.pipelineId(), FunnelFilter.ALL_DEALS, firstWholeDay.toString(), endWholeDays.toString()), count);
-            closedDeals(c, pipeline, closedFrom, firstWholeDay.atStartOfDay().toInstant(ZoneOffset.UTC), count);
-            closedDeals(c, pipeline, endWholeDays.atStartOfDay().toInstant(ZoneOffset.UTC), closedTo, count);
-        } else {
-            closedDeals(c, pipeline, closedFrom, closedTo, count);
-        }
+        });
         List<Long> reached = new ArrayList<>();
         for (PipelineStages.Stage stage : pipeline.stages()) {
             long r = won[0];
@@ -80,11 +69,5 @@ final class LearnedProbabilities {
             }
         }
         return new Learned(stages, byStage);
-    }
-
-    private static void closedDeals(Connection c, PipelineStages pipeline, Instant from, Instant to, Jdbc.Rows count) throws SQLException {
-        Jdbc.query(c, "select d.status, d.max_position, count(*) from deal d where d.pipeline_id = ? and d.status <> 'OPEN'"
-                        + " and d.closed_at >= ? and d.closed_at < ? group by d.status, d.max_position",
-                List.of(pipeline.pipelineId(), Timestamp.from(from), Timestamp.from(to)), count);
     }
 }

@@ -85,6 +85,8 @@ class JourneyTest extends AnalyticsTest {
 
     @Test
     void forecastUsesConfiguredAndLearnedProbabilitiesPerCurrencyAndMonth() throws Exception {
+        // all 12 deals applied: partitions are applied independently
+        await("/api/v1/funnel/phases?pipelineId=" + pipeline, r -> r.status() == 200 && r.body().get("deals").asLong() == 12);
         JsonNode forecast = await("/api/v1/forecast?months=2&pipelineId=" + pipeline,
                 r -> r.status() == 200 && r.body().get("months").get(1).get("currencies").size() == 1
                         && r.body().get("slips").get("total").asLong() == 1).body();
@@ -116,6 +118,7 @@ class JourneyTest extends AnalyticsTest {
 
     @Test
     void waterfallBalancesPerCurrencyAndStage() throws Exception {
+        await("/api/v1/funnel/phases?pipelineId=" + pipeline, r -> r.status() == 200 && r.body().get("deals").asLong() == 12);
         await("/api/v1/forecast?pipelineId=" + pipeline, r -> r.status() == 200 && r.body().get("slips").get("total").asLong() == 1);
         Instant from = now.minus(Duration.ofDays(30));
         JsonNode waterfall = get("/api/v1/waterfall?pipelineId=" + pipeline + "&from=" + from + "&to=" + now).body();

@@ -231,13 +231,13 @@ class FunnelPropertyTest {
                 .get("dealflow.projection.batch.size").summary();
         org.junit.jupiter.api.Assertions.assertTrue(batches.count() > 0 && batches.max() <= 7, "the configured batch size reaches the consumer");
 
-        // learned probabilities over a look-back window that starts inside the closing period: per-day counters plus partial days
+        // learned probabilities over a look-back of whole UTC days (ending today) that starts inside the closing period
         List<Instant> closes = deals.stream().filter(d -> !"OPEN".equals(IndependentModel.status(d.stays())))
                 .map(d -> d.stays().get(d.stays().size() - 1).ended()).sorted().toList();
         if (!closes.isEmpty()) {
-            Instant now = Instant.now();
-            long lookbackDays = Math.max(1, Duration.between(closes.get(closes.size() / 2), now).toDays());
-            Instant windowStart = now.minus(Duration.ofDays(lookbackDays));
+            java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+            long lookbackDays = Math.max(1, Duration.between(closes.get(closes.size() / 2), Instant.now()).toDays());
+            Instant windowStart = today.minusDays(lookbackDays - 1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
             JsonNode learned = get("/api/v1/forecast?pipelineId=" + pipeline + "&lookbackDays=" + lookbackDays).get("stages");
             for (int stage = 0; stage < 5; stage++) {
                 long expected = 0;
