@@ -150,7 +150,9 @@ public final class BenchRunner {
         }
         report.write(results);
         if (!options.containsKey("quick")) {
-            Path docs = root.resolve("docs/benchmarks-latest-" + db + ".md");
+            // a full run replaces the latest figures; a read-side run keeps its own file per world size
+            Path docs = root.resolve(options.containsKey("queries-only")
+                    ? "docs/benchmarks-read-side-" + db + "-" + deals + ".md" : "docs/benchmarks-latest-" + db + ".md");
             Files.writeString(docs, report.markdown());
         }
         System.out.println("\nResults: " + results.resolve("results.md") + " and results.json");
