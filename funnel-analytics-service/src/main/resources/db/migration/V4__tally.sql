@@ -11,6 +11,7 @@
 --                                                                                    n = open deals, amount = their amount
 --   slips                                                                            n = close-date slips
 --   slipping                                                                         n = deals with at least one slip
+--   slips.owner ('*' only)                        k1 = owner id or ''                n = close-date slips of the owner's deals
 --   closed ('*' only)                             k1 = closed day, k2 = status, k3 = max stage position   n = deals
 create table tally (
     pipeline_id varchar(64)    not null,

@@ -145,11 +145,9 @@ public class ForecastQuery {
                     owners.add(new ForecastReport.Count(filter.ownerId(), total[0]));
                 }
             } else {
-                int prefix = FunnelFilter.ownerSlice("").length();
-                Jdbc.query(c, "select slice, n from tally where pipeline_id = ? and metric = 'slips' and slice like ? and n > 0"
-                                + " order by n desc, slice limit 20", List.of(filter.pipelineId(), FunnelFilter.ownerSlice("%")),
-                        rs -> owners.add(new ForecastReport.Count(rs.getString(1).length() == prefix ? null : rs.getString(1).substring(prefix),
-                                rs.getLong(2))));
+                Jdbc.query(c, "select k1, n from tally where pipeline_id = ? and slice = ? and metric = 'slips.owner' and n > 0"
+                                + " order by n desc, k1 limit 20", List.of(filter.pipelineId(), FunnelFilter.ALL_DEALS),
+                        rs -> owners.add(new ForecastReport.Count(rs.getString(1).isEmpty() ? null : rs.getString(1), rs.getLong(2))));
             }
         } else {
             Jdbc.query(c, "select coalesce(sum(d.close_slips), 0) from deal d where " + where, args, rs -> total[0] = rs.getLong(1));

@@ -72,6 +72,10 @@ final class Tallies {
                 count(cell(d.pipelineId, slice, "slipping", "", "", "", ""), sign, null);
             }
         }
+        if (d.closeSlips > 0) {
+            count(cell(d.pipelineId, FunnelFilter.ALL_DEALS, "slips.owner", d.ownerId == null ? "" : d.ownerId, "", "", ""),
+                    sign * d.closeSlips, null);
+        }
         if (!open) {
             count(cell(d.pipelineId, FunnelFilter.ALL_DEALS, "closed", LocalDate.ofInstant(d.closedAt, ZoneOffset.UTC).toString(), d.status,
                     Integer.toString(d.maxPosition), ""), sign, null);
