@@ -26,7 +26,11 @@ public final class Main {
                     options.getOrDefault("token", System.getenv("DEALFLOW_TOKEN")),
                     Integer.parseInt(options.getOrDefault("deals", "300")),
                     Long.parseLong(options.getOrDefault("seed", "7")));
-            case "run" -> io.dealflow.bench.run.BenchRunner.run(options);
+            case "run" -> {
+                io.dealflow.bench.run.BenchRunner.run(options);
+                // HTTP and Kafka client threads would otherwise keep a finished run's JVM alive (and using CPU)
+                System.exit(0);
+            }
             case "token" -> System.out.println(io.dealflow.bench.auth.LocalTokens.sign(
                     options.getOrDefault("secret", System.getenv("AUTH_HS256_SECRET")),
                     options.getOrDefault("subject", "local-user"),

@@ -147,6 +147,7 @@ public final class BenchRunner {
             for (int i = processes.size() - 1; i >= 0; i--) {
                 processes.get(i).close();
             }
+            deleteAllBut(data, logs);
         }
         report.write(results);
         if (!options.containsKey("quick")) {
@@ -156,6 +157,17 @@ public final class BenchRunner {
             Files.writeString(docs, report.markdown());
         }
         System.out.println("\nResults: " + results.resolve("results.md") + " and results.json");
+    }
+
+    /** The databases and the broker's log of a 1M-deal run take tens of GB: only the logs are kept. */
+    private static void deleteAllBut(Path data, Path keep) throws java.io.IOException {
+        try (var paths = Files.walk(data)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                if (!p.startsWith(keep) && !p.equals(data)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     private ServiceProcess start(ServiceProcess process) {
