@@ -208,12 +208,18 @@ class FunnelPropertyTest {
         assertEquals(totals.lost(), velocity.get("lostDeals").asLong());
         assertEquals(totals.winRate(), number(velocity.get("winRate")));
         Double[] cycle = model.cycleDays();
-        assertEquals(cycle[0], number(velocity.get("averageCycleDays")), "average cycle");
-        assertEquals(cycle[1], number(velocity.get("medianCycleDays")), "median cycle");
+        // both sides round to 0.001 day, the model after summing doubles: a value on a rounding edge may differ by 0.001
+        assertRounded(cycle[0], number(velocity.get("averageCycleDays")), "average cycle");
+        assertRounded(cycle[1], number(velocity.get("medianCycleDays")), "median cycle");
         Map<String, Long> reasons = new HashMap<>();
         get("/api/v1/velocity?pipelineId=" + pipeline).get("lostReasons").forEach(r -> reasons.put(r.get("reason").asText(), r.get("deals").asLong()));
         assertEquals(model.lostReasons(), reasons);
 
+        // every record consumed, edits included (the funnel above does not depend on them), before comparing paths
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (get("/api/v1/analytics/freshness").path("totalLag").asLong(-1) != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
         // the counters the projection keeps give the same answers as the deal tables (a creation window forces those)
         for (String slice : List.of("", "&ownerId=o0", "&ownerId=o1", "&ownerId=o2", "&source=web", "&source=event")) {
             for (String path : List.of("/api/v1/funnel", "/api/v1/funnel/phases", "/api/v1/forecast")) {
@@ -316,6 +322,14 @@ class FunnelPropertyTest {
             }
         }
         return rows;
+    }
+
+    private static void assertRounded(Double expected, Double actual, String what) {
+        if (expected == null || actual == null) {
+            assertEquals(expected, actual, what);
+        } else {
+            assertEquals(expected, actual, 0.0011, what);
+        }
     }
 
     /** Quantiles come from 1 %-accurate buckets; both sides are rounded to 0.001 h. */
