@@ -105,12 +105,13 @@ public class FunnelProjection {
                     progress(c, entry.getKey(), entry.getValue());
                 }
                 c.commit();
-                statistics.afterBatch(c, partitions.values().stream().mapToInt(t -> t.applied).sum());
-                return new Summary(partitions.values().stream().mapToInt(t -> t.applied).sum(),
+                Summary summary = new Summary(partitions.values().stream().mapToInt(t -> t.applied).sum(),
                         partitions.values().stream().mapToInt(t -> t.duplicates).sum(),
                         partitions.values().stream().mapToInt(t -> t.unknown).sum(),
                         partitions.values().stream().mapToInt(t -> t.deadLetters).sum(),
                         partitions.values().stream().mapToInt(t -> t.gaps).sum());
+                statistics.afterBatch(c, summary.applied());
+                return summary;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
