@@ -48,8 +48,12 @@ public final class DurationSketch {
         return new FunnelReport.TimeInStage(visits, hours(seconds / visits), hours(quantile(0.5)), hours(quantile(0.9)));
     }
 
-    /** The smallest duration with at least {@code q} of the visits at or below it, within 1 %. */
-    double quantile(double q) {
+    public long visits() {
+        return visits;
+    }
+
+    /** The smallest duration with at least {@code q} of the visits at or below it, within 1 %, in seconds. */
+    public double quantile(double q) {
         long rank = Math.max(1, (long) Math.ceil(q * visits - 1e-9));
         long seen = 0;
         for (Map.Entry<Integer, Long> e : counts.entrySet()) {

@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Reads the projection's pre-aggregated counters (table {@code tally}, described in V4__tally.sql) of one slice. */
 public final class TallyRows {
@@ -29,5 +31,16 @@ public final class TallyRows {
                 + "?,".repeat(metrics.length - 1) + "?)", args, rs -> rows.add(new Row(rs.getString(1), rs.getString(2),
                 rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6), rs.getBigDecimal(7))));
         return rows;
+    }
+
+    /** The rows of these metrics for every slice starting with {@code slicePrefix} ("owner:", "source:"), by slice. */
+    public static Map<String, List<Row>> readSlices(Connection c, String pipelineId, String slicePrefix, String... metrics) throws SQLException {
+        List<Object> args = new ArrayList<>(List.of(pipelineId, slicePrefix + "%"));
+        args.addAll(List.of(metrics));
+        Map<String, List<Row>> slices = new TreeMap<>();
+        Jdbc.query(c, "select slice, metric, k1, k2, k3, k4, n, amount from tally where pipeline_id = ? and slice like ? and n <> 0 and metric in ("
+                + "?,".repeat(metrics.length - 1) + "?)", args, rs -> slices.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                .add(new Row(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getBigDecimal(8))));
+        return slices;
     }
 }

@@ -1,16 +1,20 @@
 package io.dealflow.analytics.journey;
 
 import io.dealflow.analytics.common.Jdbc;
+import io.dealflow.analytics.funnel.Cohorts;
 import io.dealflow.analytics.funnel.FunnelFilter;
+import io.dealflow.analytics.funnel.TallyRows;
 import io.dealflow.analytics.web.ProblemException;
 import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+/** Answers from the projection's per-day cohort counters when the filter has a slice, otherwise from the deal table. */
 @Singleton
 public class TrendQuery {
 
@@ -28,18 +32,18 @@ public class TrendQuery {
         };
         return Jdbc.read(dataSource, c -> {
             PipelineStages.load(c, filter.pipelineId());
-            List<Object> args = FunnelFilter.args();
-            String where = filter.where(args);
             Map<String, long[]> cohorts = new TreeMap<>(); // won, lost, open
-            Jdbc.query(c, "select " + column + ", d.status, count(*) from deal d where " + where + " group by " + column + ", d.status",
-                    args, rs -> {
-                        long[] counts = cohorts.computeIfAbsent(rs.getString(1), k -> new long[3]);
-                        switch (rs.getString(2)) {
-                            case "WON" -> counts[0] += rs.getLong(3);
-                            case "LOST" -> counts[1] += rs.getLong(3);
-                            default -> counts[2] += rs.getLong(3);
-                        }
-                    });
+            if (filter.slice() != null) {
+                for (TallyRows.Row row : TallyRows.read(c, filter, "cohort")) {
+                    LocalDate day = LocalDate.parse(row.k1());
+                    count(cohorts, column.endsWith("month") ? Cohorts.month(day) : Cohorts.week(day), row.k2(), row.n());
+                }
+            } else {
+                List<Object> args = FunnelFilter.args();
+                String where = filter.where(args);
+                Jdbc.query(c, "select " + column + ", d.status, count(*) from deal d where " + where + " group by " + column + ", d.status",
+                        args, rs -> count(cohorts, rs.getString(1), rs.getString(2), rs.getLong(3)));
+            }
             List<TrendReport.Cohort> result = new ArrayList<>();
             cohorts.forEach((cohort, n) -> {
                 long created = n[0] + n[1] + n[2];
@@ -47,5 +51,14 @@ public class TrendQuery {
             });
             return new TrendReport(filter.pipelineId(), Jdbc.asOf(c), filter.describe(), interval == null ? "month" : interval, result);
         });
+    }
+
+    private static void count(Map<String, long[]> cohorts, String cohort, String status, long n) {
+        long[] counts = cohorts.computeIfAbsent(cohort, k -> new long[3]);
+        switch (status) {
+            case "WON" -> counts[0] += n;
+            case "LOST" -> counts[1] += n;
+            default -> counts[2] += n;
+        }
     }
 }

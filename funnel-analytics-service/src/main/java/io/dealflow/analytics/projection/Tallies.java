@@ -51,6 +51,7 @@ final class Tallies {
             slices.add(FunnelFilter.sourceSlice(d.source));
         }
         boolean open = "OPEN".equals(d.status);
+        String createdDay = LocalDate.ofInstant(d.createdAt, ZoneOffset.UTC).toString();
         for (String slice : slices) {
             d.stages.forEach((stage, r) -> flags(d.pipelineId, slice, "stage", stage, r, sign));
             d.phases.forEach((phase, r) -> flags(d.pipelineId, slice, "phase", phase, r, sign));
@@ -66,6 +67,15 @@ final class Tallies {
                     count(cell(d.pipelineId, slice, "time", v.stageId, Integer.toString(DurationSketch.bucket(v.durationSeconds)), "", ""),
                             sign, BigDecimal.valueOf(v.durationSeconds));
                 }
+            }
+            count(cell(d.pipelineId, slice, "cohort", createdDay, d.status, "", ""), sign, null);
+            count(cell(d.pipelineId, slice, "status", d.status, d.currency, "", ""), sign, d.amount);
+            if ("WON".equals(d.status) && d.wonCycleSeconds != null) {
+                count(cell(d.pipelineId, slice, "cycle", Integer.toString(DurationSketch.bucket(d.wonCycleSeconds)), "", "", ""),
+                        sign, BigDecimal.valueOf(d.wonCycleSeconds));
+            }
+            if ("LOST".equals(d.status) && d.lostReason != null) {
+                count(cell(d.pipelineId, slice, "lost.reason", d.lostReason, "", "", ""), sign, null);
             }
             if (d.closeSlips > 0) {
                 count(cell(d.pipelineId, slice, "slips", "", "", "", ""), sign * d.closeSlips, null);

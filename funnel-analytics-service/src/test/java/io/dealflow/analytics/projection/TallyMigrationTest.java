@@ -3,6 +3,10 @@ package io.dealflow.analytics.projection;
 import io.dealflow.analytics.funnel.FunnelFilter;
 import io.dealflow.analytics.funnel.FunnelQuery;
 import io.dealflow.analytics.funnel.FunnelReport;
+import io.dealflow.analytics.journey.TrendQuery;
+import io.dealflow.analytics.journey.TrendReport;
+import io.dealflow.analytics.journey.VelocityQuery;
+import io.dealflow.analytics.journey.VelocityReport;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
@@ -11,6 +15,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,5 +72,19 @@ class TallyMigrationTest {
         assertEquals(3, a.timeInStageHours().visits());
         FunnelReport ann = query.funnel(new FunnelFilter("p", null, null, "ann", null));
         assertEquals(new FunnelReport.Totals(2, 1, 1, 0, 1.0), ann.totals());
+
+        // V7/V8: the trend and velocity counters are filled too
+        FunnelFilter all = new FunnelFilter("p", null, null, null, null);
+        FunnelFilter window = new FunnelFilter("p", Instant.parse("2000-01-01T00:00:00Z"), null, null, null);
+        TrendQuery trends = new TrendQuery(dataSource);
+        assertEquals(List.of(new TrendReport.Cohort("2026-11", 3, 1, 1, 1, 0.3333)), trends.trends(all, "month").cohorts());
+        assertEquals(trends.trends(window, "week").cohorts(), trends.trends(all, "week").cohorts());
+        VelocityQuery velocity = new VelocityQuery(dataSource);
+        VelocityReport fromVelocityCounters = velocity.velocity(all, "source");
+        VelocityReport fromVelocityDeals = velocity.velocity(window, "source");
+        assertEquals(fromVelocityDeals.total(), fromVelocityCounters.total());
+        assertEquals(fromVelocityDeals.groups(), fromVelocityCounters.groups());
+        assertEquals(List.of(new VelocityReport.ReasonCount("Price", 1)), fromVelocityCounters.lostReasons());
+        assertEquals(2.0, fromVelocityCounters.total().averageCycleDays());
     }
 }

@@ -121,14 +121,24 @@ class FunnelPropertyTest {
             Instant created = stays.get(0).entered();
             List<DealScript.Edit> edits = new ArrayList<>();
             for (int e = random.nextInt(4); e > 0; e--) {
-                edits.add(new DealScript.Edit(created.plus(Duration.ofHours(1 + random.nextInt(1500))), "o" + random.nextInt(3),
-                        random.nextBoolean() ? "web" : "event", amount(random), closeDate(random)));
+                edits.add(new DealScript.Edit(created.plus(Duration.ofHours(1 + random.nextInt(1500))), owner(random),
+                        source(random), amount(random), closeDate(random)));
             }
             edits.sort(java.util.Comparator.comparing(DealScript.Edit::at));
-            deals.add(new DealScript(new UUID(random.nextLong(), random.nextLong()).toString(), "o" + random.nextInt(3), random.nextBoolean() ? "web" : "event",
+            deals.add(new DealScript(new UUID(random.nextLong(), random.nextLong()).toString(), owner(random), source(random),
                     currencies[random.nextInt(2)], amount(random), List.copyOf(stays), List.copyOf(activities), closeDate(random), List.copyOf(edits)));
         }
         return deals;
+    }
+
+    /** Mostly one of three owners; some deals have none (they still form a group of their own). */
+    private static String owner(Random random) {
+        return random.nextInt(6) == 0 ? null : "o" + random.nextInt(3);
+    }
+
+    private static String source(Random random) {
+        int pick = random.nextInt(5);
+        return pick == 0 ? null : pick % 2 == 0 ? "web" : "event";
     }
 
     private static String amount(Random random) {
@@ -210,7 +220,7 @@ class FunnelPropertyTest {
         Double[] cycle = model.cycleDays();
         // both sides round to 0.001 day, the model after summing doubles: a value on a rounding edge may differ by 0.001
         assertRounded(cycle[0], number(velocity.get("averageCycleDays")), "average cycle");
-        assertRounded(cycle[1], number(velocity.get("medianCycleDays")), "median cycle");
+        assertWithinSketchAccuracy(cycle[1], number(velocity.get("medianCycleDays")), "median cycle");
         Map<String, Long> reasons = new HashMap<>();
         get("/api/v1/velocity?pipelineId=" + pipeline).get("lostReasons").forEach(r -> reasons.put(r.get("reason").asText(), r.get("deals").asLong()));
         assertEquals(model.lostReasons(), reasons);
@@ -221,9 +231,13 @@ class FunnelPropertyTest {
             Thread.sleep(100);
         }
         // the counters the projection keeps give the same answers as the deal tables (a creation window forces those)
-        for (String slice : List.of("", "&ownerId=o0", "&ownerId=o1", "&ownerId=o2", "&source=web", "&source=event")) {
-            for (String path : List.of("/api/v1/funnel", "/api/v1/funnel/phases", "/api/v1/forecast")) {
-                String query = path + "?pipelineId=" + pipeline + slice;
+        for (String slice : List.of("", "&ownerId=o0", "&ownerId=o1", "&ownerId=o2", "&source=web", "&source=event",
+                "&groupBy=owner", "&groupBy=source")) {
+            List<String> paths = slice.startsWith("&groupBy") ? List.of("/api/v1/velocity")
+                    : List.of("/api/v1/funnel", "/api/v1/funnel/phases", "/api/v1/forecast", "/api/v1/velocity", "/api/v1/trends",
+                    "/api/v1/trends?interval=week");
+            for (String path : paths) {
+                String query = path + (path.contains("?") ? "&" : "?") + "pipelineId=" + pipeline + slice;
                 JsonNode fromCounters = get(query);
                 JsonNode fromDeals = get(query + "&from=2000-01-01");
                 ((com.fasterxml.jackson.databind.node.ObjectNode) fromCounters).remove("filters");

@@ -179,7 +179,7 @@ final class IndependentModel {
             return new Double[] {null, null};
         }
         days.sort(Double::compare);
-        return new Double[] {round3(days.stream().mapToDouble(Double::doubleValue).average().orElseThrow()), round3(percentile(days, 0.5))};
+        return new Double[] {round3(days.stream().mapToDouble(Double::doubleValue).average().orElseThrow()), round3(nearestRank(days, 0.5))};
     }
 
     Map<String, Long> lostReasons() {
@@ -198,12 +198,6 @@ final class IndependentModel {
         return sorted.get(rank - 1);
     }
 
-    static double percentile(List<Double> sorted, double p) {
-        double position = p * (sorted.size() - 1);
-        int lo = (int) Math.floor(position);
-        int hi = (int) Math.ceil(position);
-        return sorted.get(lo) + (position - lo) * (sorted.get(hi) - sorted.get(lo));
-    }
 
     static Double ratio(long numerator, long denominator) {
         return denominator == 0 ? null : Math.round(numerator * 10000.0 / denominator) / 10000.0;
