@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Sales performance: win rate (won ÷ closed), average won deal size and sales cycle (created → won), and
- * velocity = open deals × average won size × win rate ÷ average cycle days (money per day). Money stays
+ * velocity = open deals × average won size × win rate ÷ average cycle days (money per day). The median cycle is the
+ * nearest-rank value within 1 % (read from logarithmic buckets); counts, sums and averages are exact. Money stays
  * per currency; {@code groups} repeats the figures per owner or source when asked.
  */
 @Serdeable
