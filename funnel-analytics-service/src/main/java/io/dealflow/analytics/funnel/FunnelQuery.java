@@ -106,17 +106,34 @@ public class FunnelQuery {
         String where = filter.where(args);
         Jdbc.query(c, "select d.max_position, d.status, count(*) from deal d where " + where + " group by d.max_position, d.status",
                 args, rs -> counts.status(rs.getString(2), rs.getInt(1), rs.getLong(3)));
-        Jdbc.query(c, "select s.stage_id, count(*), sum(case when s.advanced then 1 else 0 end), sum(case when s.lost then 1 else 0 end)"
-                + " from deal_stage s join deal d on d.deal_id = s.deal_id where " + where + " group by s.stage_id", args, rs -> {
-            long[] sc = counts.stage(rs.getString(1));
-            sc[0] = rs.getLong(2);
-            sc[1] = rs.getLong(3);
-            sc[2] = rs.getLong(4);
-        });
         Jdbc.query(c, "select d.stage_id, count(*) from deal d where " + where + " and d.status = 'OPEN' group by d.stage_id", args,
                 rs -> counts.stage(rs.getString(1))[3] = rs.getLong(2));
-        Jdbc.query(c, "select v.stage_id, v.duration_seconds from stage_visit v join deal d on d.deal_id = v.deal_id where " + where
-                + " and v.duration_seconds is not null", args, rs -> counts.time(rs.getString(1)).add(rs.getLong(2)));
+        // one ordered pass over the visits: a deal's flags are counted once its last visit has been read
+        List<ReachedFlags.Step> steps = new ArrayList<>();
+        String[] deal = {null};
+        Jdbc.query(c, "select v.deal_id, v.stage_id, v.position, v.ended_by, v.duration_seconds from stage_visit v join deal d"
+                + " on d.deal_id = v.deal_id where " + where + " order by v.deal_id, v.seq", args, rs -> {
+            if (!rs.getString(1).equals(deal[0])) {
+                countFlags(counts, steps);
+                deal[0] = rs.getString(1);
+            }
+            steps.add(new ReachedFlags.Step(rs.getString(2), rs.getInt(3), rs.getString(4)));
+            long seconds = rs.getLong(5);
+            if (!rs.wasNull()) {
+                counts.time(rs.getString(2)).add(seconds);
+            }
+        });
+        countFlags(counts, steps);
         return counts;
+    }
+
+    private static void countFlags(Counts counts, List<ReachedFlags.Step> steps) {
+        ReachedFlags.of(steps).forEach((stage, f) -> {
+            long[] sc = counts.stage(stage);
+            sc[0]++;
+            sc[1] += f.advanced() ? 1 : 0;
+            sc[2] += f.lost() ? 1 : 0;
+        });
+        steps.clear();
     }
 }

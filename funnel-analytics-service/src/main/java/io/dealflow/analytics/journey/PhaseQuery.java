@@ -3,6 +3,7 @@ package io.dealflow.analytics.journey;
 import io.dealflow.analytics.common.Jdbc;
 import io.dealflow.analytics.funnel.FunnelFilter;
 import io.dealflow.analytics.funnel.Phases;
+import io.dealflow.analytics.funnel.ReachedFlags;
 import io.dealflow.analytics.funnel.TallyRows;
 import jakarta.inject.Singleton;
 
@@ -47,13 +48,19 @@ public class PhaseQuery {
             } else {
                 List<Object> args = FunnelFilter.args();
                 String where = filter.where(args);
-                Jdbc.query(c, "select m.max_ordinal, m.status, count(*) from (select d.deal_id, d.status, max(p.ordinal) max_ordinal"
-                        + " from deal d join deal_phase p on p.deal_id = d.deal_id where " + where + " group by d.deal_id, d.status) m"
-                        + " group by m.max_ordinal, m.status", args,
-                        rs -> count(totals, notWonByMaxPhase, rs.getString(2), rs.getInt(1), rs.getLong(3)));
-                Jdbc.query(c, "select p.phase, count(*), sum(case when p.advanced then 1 else 0 end), sum(case when p.lost then 1 else 0 end)"
-                        + " from deal_phase p join deal d on d.deal_id = p.deal_id where " + where + " group by p.phase", args,
-                        rs -> counts.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)}));
+                // one ordered pass over the visits: a deal is counted once its last visit has been read
+                List<ReachedFlags.Step> steps = new ArrayList<>();
+                String[] deal = {null, null}; // id, status
+                Jdbc.query(c, "select v.deal_id, d.status, v.phase, v.ended_by from stage_visit v join deal d on d.deal_id = v.deal_id"
+                        + " where " + where + " order by v.deal_id, v.seq", args, rs -> {
+                    if (!rs.getString(1).equals(deal[0])) {
+                        countDeal(deal[1], steps, totals, notWonByMaxPhase, counts);
+                        deal[0] = rs.getString(1);
+                        deal[1] = rs.getString(2);
+                    }
+                    steps.add(new ReachedFlags.Step(rs.getString(3), Phases.ordinal(rs.getString(3)), rs.getString(4)));
+                });
+                countDeal(deal[1], steps, totals, notWonByMaxPhase, counts);
                 Jdbc.query(c, "select s.phase, count(*) from deal d join pipeline_stage s on s.pipeline_id = d.pipeline_id and s.stage_id = d.stage_id"
                         + " where " + where + " and d.status = 'OPEN' group by s.phase", args, rs -> current.put(rs.getString(1), rs.getLong(2)));
             }
@@ -80,6 +87,21 @@ public class PhaseQuery {
             return new PhaseReport(filter.pipelineId(), Jdbc.asOf(c), filter.describe(), phases, totals[2], totals[0], totals[1],
                     Jdbc.ratio(totals[0], totals[0] + totals[1]));
         });
+    }
+
+    private static void countDeal(String status, List<ReachedFlags.Step> steps, long[] totals, Map<Integer, Long> notWonByMaxPhase,
+                                  Map<String, long[]> counts) {
+        if (steps.isEmpty()) {
+            return;
+        }
+        count(totals, notWonByMaxPhase, status, steps.stream().mapToInt(ReachedFlags.Step::order).max().orElseThrow(), 1);
+        ReachedFlags.of(steps).forEach((phase, f) -> {
+            long[] pc = counts.computeIfAbsent(phase, k -> new long[3]);
+            pc[0]++;
+            pc[1] += f.advanced() ? 1 : 0;
+            pc[2] += f.lost() ? 1 : 0;
+        });
+        steps.clear();
     }
 
     private static void count(long[] totals, Map<Integer, Long> notWonByMaxPhase, String status, int maxPhase, long n) {

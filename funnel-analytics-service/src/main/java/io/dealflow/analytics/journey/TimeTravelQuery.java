@@ -4,6 +4,7 @@ import io.dealflow.analytics.common.Jdbc;
 import io.dealflow.analytics.funnel.DurationSketch;
 import io.dealflow.analytics.funnel.FunnelFilter;
 import io.dealflow.analytics.funnel.FunnelReport;
+import io.dealflow.analytics.funnel.ReachedFlags;
 import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
@@ -98,10 +99,7 @@ public class TimeTravelQuery {
         });
     }
 
-    /**
-     * One deal as it stood: its status is how its latest visit ended (or OPEN); a stage counts as advanced when a
-     * later visit was to a later stage, or the deal was won at or after that visit.
-     */
+    /** One deal as it stood: its status is how its latest visit ended (or OPEN); its stage flags as {@link ReachedFlags} defines them. */
     private static void evaluate(List<Visit> visits, long[] totals, Map<Integer, Long> notWonByMax, Map<String, StageCounts> stages) {
         if (visits.isEmpty()) {
             return;
@@ -118,22 +116,12 @@ public class TimeTravelQuery {
         if (!"WON".equals(status)) {
             notWonByMax.merge(max, 1L, Long::sum);
         }
-        Map<String, boolean[]> flags = new HashMap<>(); // advanced, lost
-        int maxAfter = -1;
-        boolean wonAtOrAfter = false;
-        for (int i = visits.size() - 1; i >= 0; i--) {
-            Visit v = visits.get(i);
-            wonAtOrAfter |= "WON".equals(v.endedBy());
-            boolean[] f = flags.computeIfAbsent(v.stageId(), k -> new boolean[2]);
-            f[0] |= maxAfter > v.position() || wonAtOrAfter;
-            f[1] |= "LOST".equals(v.endedBy());
-            maxAfter = Math.max(maxAfter, v.position());
-        }
-        flags.forEach((stage, f) -> {
+        List<ReachedFlags.Step> steps = visits.stream().map(v -> new ReachedFlags.Step(v.stageId(), v.position(), v.endedBy())).toList();
+        ReachedFlags.of(steps).forEach((stage, f) -> {
             StageCounts counts = stages.computeIfAbsent(stage, k -> new StageCounts());
             counts.entered++;
-            counts.advanced += f[0] ? 1 : 0;
-            counts.lost += f[1] ? 1 : 0;
+            counts.advanced += f.advanced() ? 1 : 0;
+            counts.lost += f.lost() ? 1 : 0;
         });
         if ("OPEN".equals(status)) {
             stages.computeIfAbsent(last.stageId(), k -> new StageCounts()).current++;

@@ -20,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One deal of the read model in memory while a batch is applied: its row, its per-stage and per-phase flags and
- * its stage visits. Events change it here; {@link DealStateStore} loads it before and writes what changed after.
+ * One deal of the read model in memory while a batch is applied: its row, its stage visits and the per-stage and
+ * per-phase flags derived from them ({@link io.dealflow.analytics.funnel.ReachedFlags}). Events change it here; {@link DealStateStore} loads it before and writes what changed after.
  */
 final class DealState {
 
@@ -30,12 +30,9 @@ final class DealState {
         final int order;
         boolean advanced;
         boolean lost;
-        boolean stored;
-        boolean dirty;
 
-        Reached(int order, boolean stored) {
+        Reached(int order) {
             this.order = order;
-            this.stored = stored;
         }
     }
 
@@ -205,8 +202,8 @@ final class DealState {
     }
 
     private void enter(StageInfo stage, Instant at) {
-        stages.computeIfAbsent(stage.id(), id -> new Reached(stage.position(), false));
-        phases.computeIfAbsent(stage.phase(), p -> new Reached(Phases.ordinal(p), false));
+        stages.computeIfAbsent(stage.id(), id -> new Reached(stage.position()));
+        phases.computeIfAbsent(stage.phase(), p -> new Reached(Phases.ordinal(p)));
         long seq = visits.stream().mapToLong(v -> v.seq + 1).max().orElse(0);
         visits.add(new Visit(seq, stage.id(), at, stage.position(), stage.phase(), stage.probability(), false));
     }
@@ -224,17 +221,15 @@ final class DealState {
 
     private static void advanceBefore(Map<String, Reached> reached, int order) {
         for (Reached r : reached.values()) {
-            if (r.order < order && !r.advanced) {
+            if (r.order < order) {
                 r.advanced = true;
-                r.dirty = true;
             }
         }
     }
 
     private static void flagLost(Reached reached) {
-        if (reached != null && !reached.lost) {
+        if (reached != null) {
             reached.lost = true;
-            reached.dirty = true;
         }
     }
 }

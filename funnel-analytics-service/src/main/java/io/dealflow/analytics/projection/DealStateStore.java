@@ -1,6 +1,8 @@
 package io.dealflow.analytics.projection;
 
 import io.dealflow.analytics.common.Jdbc;
+import io.dealflow.analytics.funnel.Phases;
+import io.dealflow.analytics.funnel.ReachedFlags;
 
 import java.sql.Connection;
 import java.sql.Date;
@@ -19,7 +21,8 @@ import java.util.Map;
 
 /**
  * Reads the deals a batch touches with a few set queries and writes back what the batch changed with JDBC
- * batches: one round of statements per table instead of several statements per event.
+ * batches: one round of statements per table instead of several statements per event. The per-stage and per-phase
+ * flags are not stored: they follow from the visits.
  */
 final class DealStateStore {
 
@@ -67,18 +70,6 @@ final class DealStateStore {
                 d.wonCycleSeconds = rs.wasNull() ? null : cycle;
                 d.closeSlips = rs.getInt(21);
             });
-            Jdbc.query(c, "select deal_id, stage_id, position, advanced, lost from deal_stage where deal_id" + in, new ArrayList<>(chunk), rs -> {
-                DealState.Reached r = new DealState.Reached(rs.getInt(3), true);
-                r.advanced = rs.getBoolean(4);
-                r.lost = rs.getBoolean(5);
-                states.get(rs.getString(1)).stages.put(rs.getString(2), r);
-            });
-            Jdbc.query(c, "select deal_id, phase, ordinal, advanced, lost from deal_phase where deal_id" + in, new ArrayList<>(chunk), rs -> {
-                DealState.Reached r = new DealState.Reached(rs.getInt(3), true);
-                r.advanced = rs.getBoolean(4);
-                r.lost = rs.getBoolean(5);
-                states.get(rs.getString(1)).phases.put(rs.getString(2), r);
-            });
             Jdbc.query(c, """
                     select deal_id, seq, stage_id, entered_at, position, phase, probability, left_at, duration_seconds, ended_by
                     from stage_visit where deal_id""" + in + " order by deal_id, seq", new ArrayList<>(chunk), rs -> {
@@ -91,7 +82,28 @@ final class DealStateStore {
                 states.get(rs.getString(1)).visits.add(v);
             });
         }
+        states.values().forEach(DealStateStore::deriveFlags);
         return states;
+    }
+
+    private static void deriveFlags(DealState d) {
+        List<ReachedFlags.Step> stages = new ArrayList<>(d.visits.size());
+        List<ReachedFlags.Step> phases = new ArrayList<>(d.visits.size());
+        for (DealState.Visit v : d.visits) {
+            stages.add(new ReachedFlags.Step(v.stageId, v.position, v.endedBy));
+            phases.add(new ReachedFlags.Step(v.phase, Phases.ordinal(v.phase), v.endedBy));
+        }
+        copy(ReachedFlags.of(stages), d.stages);
+        copy(ReachedFlags.of(phases), d.phases);
+    }
+
+    private static void copy(Map<String, ReachedFlags.Flags> flags, Map<String, DealState.Reached> into) {
+        flags.forEach((key, f) -> {
+            DealState.Reached r = new DealState.Reached(f.order());
+            r.advanced = f.advanced();
+            r.lost = f.lost();
+            into.put(key, r);
+        });
     }
 
     /** Writes what changed: new rows inserted, changed rows updated, history rows appended. */
@@ -136,8 +148,6 @@ final class DealStateStore {
             insert.executeBatch();
             update.executeBatch();
         }
-        saveReached(c, changed, "deal_stage", "stage_id", "position", d -> d.stages);
-        saveReached(c, changed, "deal_phase", "phase", "ordinal", d -> d.phases);
         saveVisits(c, changed);
         try (PreparedStatement amounts = c.prepareStatement(
                 "insert into deal_amount (deal_id, valid_from, seq, amount, currency, kind) values (?, ?, ?, ?, ?, ?)");
@@ -165,37 +175,6 @@ final class DealStateStore {
             }
             amounts.executeBatch();
             closeDates.executeBatch();
-        }
-    }
-
-    private static void saveReached(Connection c, List<DealState> deals, String table, String keyColumn, String orderColumn,
-                                    java.util.function.Function<DealState, Map<String, DealState.Reached>> reached) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement("insert into " + table + " (deal_id, pipeline_id, " + keyColumn + ", "
-                + orderColumn + ", advanced, lost) values (?, ?, ?, ?, ?, ?)");
-             PreparedStatement update = c.prepareStatement("update " + table + " set advanced = ?, lost = ? where deal_id = ? and "
-                     + keyColumn + " = ?")) {
-            for (DealState d : deals) {
-                for (var e : reached.apply(d).entrySet()) {
-                    DealState.Reached r = e.getValue();
-                    if (!r.stored) {
-                        insert.setString(1, d.dealId);
-                        insert.setString(2, d.pipelineId);
-                        insert.setString(3, e.getKey());
-                        insert.setInt(4, r.order);
-                        insert.setBoolean(5, r.advanced);
-                        insert.setBoolean(6, r.lost);
-                        insert.addBatch();
-                    } else if (r.dirty) {
-                        update.setBoolean(1, r.advanced);
-                        update.setBoolean(2, r.lost);
-                        update.setString(3, d.dealId);
-                        update.setString(4, e.getKey());
-                        update.addBatch();
-                    }
-                }
-            }
-            insert.executeBatch();
-            update.executeBatch();
         }
     }
 

@@ -169,7 +169,7 @@ public class FunnelProjection {
     public void truncate() {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            for (String table : List.of("tally", "stage_visit", "deal_stage", "deal_phase", "deal_amount", "close_date_change", "deal",
+            for (String table : List.of("tally", "stage_visit", "deal_amount", "close_date_change", "deal",
                     "pipeline_stage", "pipeline_state", "partition_progress")) {
                 update(c, "delete from " + table);
             }
