@@ -9,6 +9,11 @@ import java.util.Map;
 /** Which deals a question is about: a pipeline, optionally a creation-time window, an owner, a source. */
 public record FunnelFilter(String pipelineId, Instant from, Instant to, String ownerId, String source) {
 
+    /** All deals of a pipeline. */
+    public static FunnelFilter pipeline(String pipelineId) {
+        return new FunnelFilter(pipelineId, null, null, null, null);
+    }
+
     /** SQL condition on the {@code deal d} table, with its arguments appended to {@code args}. */
     public String where(List<Object> args) {
         StringBuilder sql = new StringBuilder("d.pipeline_id = ?");

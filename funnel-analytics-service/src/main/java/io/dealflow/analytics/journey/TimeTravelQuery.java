@@ -47,7 +47,14 @@ public class TimeTravelQuery {
         return Jdbc.read(dataSource, c -> {
             PipelineStages pipeline = PipelineStages.load(c, filter.pipelineId());
             List<Object> args = FunnelFilter.args();
-            String where = filter.where(args);
+            String visitsFrom;
+            if (filter.equals(FunnelFilter.pipeline(filter.pipelineId()))) {
+                // the visits carry their pipeline: without other filters the deal table need not be joined
+                visitsFrom = "stage_visit v where v.pipeline_id = ?";
+                args.add(filter.pipelineId());
+            } else {
+                visitsFrom = "stage_visit v join deal d on d.deal_id = v.deal_id where " + filter.where(args);
+            }
             args.add(t);
             long[] totals = new long[4]; // deals, open, won, lost
             Map<Integer, Long> notWonByMax = new HashMap<>();
@@ -55,8 +62,8 @@ public class TimeTravelQuery {
             List<Visit> visits = new ArrayList<>();
             String[] currentDeal = {null};
             // one ordered pass over the visits begun by then; a deal is evaluated once its last visit has been read
-            Jdbc.query(c, "select v.deal_id, v.stage_id, v.position, v.left_at, v.ended_by, v.duration_seconds from stage_visit v"
-                    + " join deal d on d.deal_id = v.deal_id where " + where + " and v.entered_at <= ? order by v.deal_id, v.seq", args, rs -> {
+            Jdbc.query(c, "select v.deal_id, v.stage_id, v.position, v.left_at, v.ended_by, v.duration_seconds from " + visitsFrom
+                    + " and v.entered_at <= ? order by v.deal_id, v.seq", args, rs -> {
                 String deal = rs.getString(1);
                 if (!deal.equals(currentDeal[0])) {
                     evaluate(visits, totals, notWonByMax, stages);
