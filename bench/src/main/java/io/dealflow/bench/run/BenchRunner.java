@@ -147,7 +147,11 @@ public final class BenchRunner {
             for (int i = processes.size() - 1; i >= 0; i--) {
                 processes.get(i).close();
             }
-            deleteAllBut(data, logs);
+            if (options.containsKey("keep-data")) {
+                System.out.println("Databases and topic kept in " + data);
+            } else {
+                deleteAllBut(data, logs);
+            }
         }
         report.write(results);
         if (!options.containsKey("quick")) {
