@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,16 +24,25 @@ import java.util.Map;
 final class Tallies {
 
     /** One counter row; unused keys are empty strings. Metrics and keys are listed in V4__tally.sql. */
-    record Cell(String pipelineId, String slice, String metric, String k1, String k2, String k3, String k4) {
+    record Cell(String pipelineId, String slice, String metric, String k1, String k2, String k3, String k4) implements Comparable<Cell> {
+
+        /** The order rows are written in, the same in every transaction, so concurrent writers never deadlock. */
+        @Override
+        public int compareTo(Cell o) {
+            int c = pipelineId.compareTo(o.pipelineId);
+            c = c != 0 ? c : slice.compareTo(o.slice);
+            c = c != 0 ? c : metric.compareTo(o.metric);
+            c = c != 0 ? c : k1.compareTo(o.k1);
+            c = c != 0 ? c : k2.compareTo(o.k2);
+            c = c != 0 ? c : k3.compareTo(o.k3);
+            return c != 0 ? c : k4.compareTo(o.k4);
+        }
     }
 
     private static final class Delta {
         long n;
         BigDecimal amount = BigDecimal.ZERO;
     }
-
-    private static final Comparator<Cell> LOCK_ORDER = Comparator.comparing(Cell::pipelineId).thenComparing(Cell::slice)
-            .thenComparing(Cell::metric).thenComparing(Cell::k1).thenComparing(Cell::k2).thenComparing(Cell::k3).thenComparing(Cell::k4);
 
     private final Map<Cell, Delta> deltas = new HashMap<>();
 
@@ -100,7 +108,7 @@ final class Tallies {
     void write(Connection c) throws SQLException {
         List<Map.Entry<Cell, Delta>> changes = deltas.entrySet().stream()
                 .filter(e -> e.getValue().n != 0 || e.getValue().amount.signum() != 0)
-                .sorted(Map.Entry.comparingByKey(LOCK_ORDER)).toList();
+                .sorted(Map.Entry.comparingByKey()).toList();
         if (changes.isEmpty()) {
             return;
         }
