@@ -104,18 +104,20 @@ public class FunnelQuery {
         Counts counts = new Counts();
         List<Object> args = FunnelFilter.args();
         String where = filter.where(args);
-        Jdbc.query(c, "select d.max_position, d.status, count(*) from deal d where " + where + " group by d.max_position, d.status",
-                args, rs -> counts.status(rs.getString(2), rs.getInt(1), rs.getLong(3)));
-        Jdbc.query(c, "select d.stage_id, count(*) from deal d where " + where + " and d.status = 'OPEN' group by d.stage_id", args,
-                rs -> counts.stage(rs.getString(1))[3] = rs.getLong(2));
-        // one ordered pass over the visits: a deal's flags are counted once its last visit has been read
+        // one ordered pass over the deals and their visits (every deal has one from its creation on): a deal's row is
+        // counted with its first visit, its flags once its last visit has been read
         List<ReachedFlags.Step> steps = new ArrayList<>();
         String[] deal = {null};
-        Jdbc.query(c, "select v.deal_id, v.stage_id, v.position, v.ended_by, v.duration_seconds from stage_visit v join deal d"
-                + " on d.deal_id = v.deal_id where " + where + " order by v.deal_id, v.seq", args, rs -> {
+        Jdbc.query(c, "select v.deal_id, v.stage_id, v.position, v.ended_by, v.duration_seconds, d.status, d.max_position, d.stage_id"
+                + " from stage_visit v join deal d on d.deal_id = v.deal_id where " + where + " order by v.deal_id, v.seq", args, rs -> {
             if (!rs.getString(1).equals(deal[0])) {
                 countFlags(counts, steps);
                 deal[0] = rs.getString(1);
+                String status = rs.getString(6);
+                counts.status(status, rs.getInt(7), 1);
+                if ("OPEN".equals(status)) {
+                    counts.stage(rs.getString(8))[3]++;
+                }
             }
             steps.add(new ReachedFlags.Step(rs.getString(2), rs.getInt(3), rs.getString(4)));
             long seconds = rs.getLong(5);

@@ -48,21 +48,24 @@ public class PhaseQuery {
             } else {
                 List<Object> args = FunnelFilter.args();
                 String where = filter.where(args);
-                // one ordered pass over the visits: a deal is counted once its last visit has been read
+                // one ordered pass over the deals and their visits: a deal is counted once its last visit has been read; an
+                // open deal counts as current in the phase its stage belongs to now
                 List<ReachedFlags.Step> steps = new ArrayList<>();
                 String[] deal = {null, null}; // id, status
-                Jdbc.query(c, "select v.deal_id, d.status, v.phase, v.ended_by from stage_visit v join deal d on d.deal_id = v.deal_id"
+                Jdbc.query(c, "select v.deal_id, d.status, v.phase, v.ended_by, d.stage_id from stage_visit v join deal d on d.deal_id = v.deal_id"
                         + " where " + where + " order by v.deal_id, v.seq", args, rs -> {
                     if (!rs.getString(1).equals(deal[0])) {
                         countDeal(deal[1], steps, totals, notWonByMaxPhase, counts);
                         deal[0] = rs.getString(1);
                         deal[1] = rs.getString(2);
+                        PipelineStages.Stage stage = pipeline.byId(rs.getString(5));
+                        if ("OPEN".equals(deal[1]) && stage != null) {
+                            current.merge(stage.phase(), 1L, Long::sum);
+                        }
                     }
                     steps.add(new ReachedFlags.Step(rs.getString(3), Phases.ordinal(rs.getString(3)), rs.getString(4)));
                 });
                 countDeal(deal[1], steps, totals, notWonByMaxPhase, counts);
-                Jdbc.query(c, "select s.phase, count(*) from deal d join pipeline_stage s on s.pipeline_id = d.pipeline_id and s.stage_id = d.stage_id"
-                        + " where " + where + " and d.status = 'OPEN' group by s.phase", args, rs -> current.put(rs.getString(1), rs.getLong(2)));
             }
 
             List<PhaseReport.Phase> phases = new ArrayList<>();
