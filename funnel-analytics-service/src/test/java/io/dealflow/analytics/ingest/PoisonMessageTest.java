@@ -41,6 +41,7 @@ class PoisonMessageTest extends AnalyticsTest {
         String bad1 = "bad-json-" + UUID.randomUUID();
         String bad2 = "no-headers-" + UUID.randomUUID();
         String bad3 = "schema-" + UUID.randomUUID();
+        String bad4 = "too-long-" + UUID.randomUUID();
         String good = UUID.randomUUID().toString();
         StageInfo lead = new StageInfo("lead", "Lead", 0, 10, "AWARENESS");
         try (EventWriter writer = new EventWriter()) {
@@ -60,6 +61,9 @@ class PoisonMessageTest extends AnalyticsTest {
             // well-formed CloudEvent, but the data breaks the schema: a negative amount and no stage
             writer.send(EventTypes.DEAL_CREATED, bad3, 0, now, Map.of("dealId", bad3, "pipelineId", pipeline, "title", "t",
                     "amount", Map.of("value", "-1", "currency", "EUR"), "occurredAt", now.toString(), "actor", "u"));
+            // valid but for an owner longer than the contract allows (and the read model stores): parked, not retried forever
+            writer.send(EventTypes.DEAL_CREATED, bad4, 0, now, new DealCreated(bad4, pipeline, "Long owner", new Money("5.00", "EUR"),
+                    "o".repeat(201), null, null, null, null, lead, now, "u"));
             writer.send(EventTypes.DEAL_CREATED.replace(".v1", ".v7"), UUID.randomUUID().toString(), 0, now, Map.of("future", true));
             writer.send(EventTypes.DEAL_CREATED, good, 0, now, new DealCreated(good, pipeline, "Good", new Money("5.00", "EUR"),
                     null, null, null, null, null, lead, now, "u"));
@@ -67,11 +71,12 @@ class PoisonMessageTest extends AnalyticsTest {
 
         await("/api/v1/funnel?pipelineId=" + pipeline, r -> r.status() == 200 && r.body().get("totals").get("deals").asLong() == 1);
 
-        Map<String, String> reasons = deadLetters(Set.of(bad1, bad2, bad3));
-        assertEquals(Set.of(bad1, bad2, bad3), reasons.keySet(), "all three poison records parked");
+        Map<String, String> reasons = deadLetters(Set.of(bad1, bad2, bad3, bad4));
+        assertEquals(Set.of(bad1, bad2, bad3, bad4), reasons.keySet(), "all four poison records parked");
         assertTrue(reasons.get(bad1).contains("unreadable JSON"), reasons.get(bad1));
         assertTrue(reasons.get(bad2).contains("not a CloudEvent"), reasons.get(bad2));
         assertTrue(reasons.get(bad3).contains("schema"), reasons.get(bad3));
+        assertTrue(reasons.get(bad4).contains("schema") && reasons.get(bad4).contains("ownerId"), reasons.get(bad4));
     }
 
     private static Map<String, String> deadLetters(Set<String> keys) {
