@@ -48,6 +48,27 @@ public record FunnelFilter(String pipelineId, Instant from, Instant to, String o
         return ownerId != null ? ownerSlice(ownerId) : source != null ? sourceSlice(source) : ALL_DEALS;
     }
 
+    /**
+     * True when the filter is a creation window of whole UTC days (either end may be open) over all deals of the
+     * pipeline: the projection's per-creation-day counters answer the funnel for it.
+     */
+    public boolean wholeDays() {
+        return (from != null || to != null) && ownerId == null && source == null && startOfDay(from) && startOfDay(to);
+    }
+
+    /** The creation days the window covers, as ISO dates: from inclusive, to exclusive ("" and "~" when open). */
+    public String firstDay() {
+        return from == null ? "" : from.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+    }
+
+    public String endDay() {
+        return to == null ? "~" : to.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+    }
+
+    private static boolean startOfDay(Instant instant) {
+        return instant == null || instant.getEpochSecond() % 86_400 == 0 && instant.getNano() == 0;
+    }
+
     /** The counter slices a deal counts in: all deals of its pipeline, its owner's, its source's. */
     public static final String ALL_DEALS = "*";
 

@@ -90,6 +90,7 @@ final class Tallies {
                 count(cell(d.pipelineId, slice, "slipping", "", "", "", ""), sign, null);
             }
         }
+        dayCohort(d, createdDay, open, sign);
         if (d.closeSlips > 0) {
             count(cell(d.pipelineId, FunnelFilter.ALL_DEALS, "slips.owner", d.ownerId == null ? "" : d.ownerId, "", "", ""),
                     sign * d.closeSlips, null);
@@ -97,6 +98,30 @@ final class Tallies {
         if (!open) {
             count(cell(d.pipelineId, FunnelFilter.ALL_DEALS, "closed", LocalDate.ofInstant(d.closedAt, ZoneOffset.UTC).toString(), d.status,
                     Integer.toString(d.maxPosition), ""), sign, null);
+        }
+    }
+
+    /** The funnel counters once more per creation day, so a funnel over whole days of creation reads counters too. */
+    private void dayCohort(DealState d, String day, boolean open, int sign) {
+        String all = FunnelFilter.ALL_DEALS;
+        count(cell(d.pipelineId, all, "day.reach", day, Integer.toString(d.maxPosition), d.status, ""), sign, null);
+        d.stages.forEach((stage, r) -> {
+            count(cell(d.pipelineId, all, "day.entered", day, stage, "", ""), sign, null);
+            if (r.advanced) {
+                count(cell(d.pipelineId, all, "day.advanced", day, stage, "", ""), sign, null);
+            }
+            if (r.lost) {
+                count(cell(d.pipelineId, all, "day.lost", day, stage, "", ""), sign, null);
+            }
+        });
+        if (open) {
+            count(cell(d.pipelineId, all, "day.current", day, d.stageId, "", ""), sign, null);
+        }
+        for (DealState.Visit v : d.visits) {
+            if (v.durationSeconds != null) {
+                count(cell(d.pipelineId, all, "day.time", day, v.stageId, Integer.toString(DurationSketch.bucket(v.durationSeconds)), ""),
+                        sign, BigDecimal.valueOf(v.durationSeconds));
+            }
         }
     }
 

@@ -15,6 +15,14 @@ public final class TallyBackfill {
     private TallyBackfill() {
     }
 
+    /** Throws the counters away and counts them again: for a migration that adds counters. */
+    public static void refill(Connection c) throws SQLException {
+        try (java.sql.Statement statement = c.createStatement()) {
+            statement.executeUpdate("delete from tally");
+        }
+        fill(c);
+    }
+
     public static void fill(Connection c) throws SQLException {
         List<String> ids = new ArrayList<>();
         Jdbc.query(c, "select deal_id from deal order by deal_id", List.of(), rs -> ids.add(rs.getString(1)));
