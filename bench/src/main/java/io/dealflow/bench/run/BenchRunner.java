@@ -288,8 +288,11 @@ public final class BenchRunner {
         endpoints.put("forecast", "/api/v1/forecast?pipelineId=" + pipelineId);
         endpoints.put("velocity", "/api/v1/velocity?pipelineId=" + pipelineId);
         endpoints.put("trends", "/api/v1/trends?interval=month&pipelineId=" + pipelineId);
-        endpoints.put("funnel, creation window (deal tables)", "/api/v1/funnel?pipelineId=" + pipelineId + "&from="
-                + Instant.now().minus(Duration.ofDays(90)).truncatedTo(java.time.temporal.ChronoUnit.DAYS) + "&to=" + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS));
+        Instant today = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        endpoints.put("funnel, creation window of whole days (day counters)", "/api/v1/funnel?pipelineId=" + pipelineId + "&from="
+                + today.minus(Duration.ofDays(90)) + "&to=" + today);
+        endpoints.put("funnel, creation window with a time of day (deal tables)", "/api/v1/funnel?pipelineId=" + pipelineId + "&from="
+                + today.minus(Duration.ofDays(90)).plusSeconds(1) + "&to=" + today);
         endpoints.put("funnel at= (time travel)", "/api/v1/funnel?pipelineId=" + pipelineId + "&at=" + Instant.now().minus(Duration.ofDays(60)));
         for (var endpoint : endpoints.entrySet()) {
             HttpLoad load = new HttpLoad(analytics, null);
