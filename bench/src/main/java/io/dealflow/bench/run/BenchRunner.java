@@ -289,8 +289,9 @@ public final class BenchRunner {
         endpoints.put("velocity", "/api/v1/velocity?pipelineId=" + pipelineId);
         endpoints.put("trends", "/api/v1/trends?interval=month&pipelineId=" + pipelineId);
         Instant today = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS);
-        endpoints.put("funnel, creation window of whole days (day counters)", "/api/v1/funnel?pipelineId=" + pipelineId + "&from="
-                + today.minus(Duration.ofDays(90)) + "&to=" + today);
+        java.time.LocalDate thisMonth = java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1);
+        endpoints.put("funnel, creation window of whole months (month slices)", "/api/v1/funnel?pipelineId=" + pipelineId + "&from="
+                + thisMonth.minusMonths(3) + "&to=" + thisMonth);
         endpoints.put("funnel, creation window with a time of day (deal tables)", "/api/v1/funnel?pipelineId=" + pipelineId + "&from="
                 + today.minus(Duration.ofDays(90)).plusSeconds(1) + "&to=" + today);
         endpoints.put("funnel at= (time travel)", "/api/v1/funnel?pipelineId=" + pipelineId + "&at=" + Instant.now().minus(Duration.ofDays(60)));

@@ -1,6 +1,9 @@
 package io.dealflow.analytics.funnel;
 
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,24 +52,29 @@ public record FunnelFilter(String pipelineId, Instant from, Instant to, String o
     }
 
     /**
-     * True when the filter is a creation window of whole UTC days (either end may be open) over all deals of the
-     * pipeline: the projection's per-creation-day counters answer the funnel for it.
+     * True when the filter is a creation window of whole UTC months (either end may be open) over all deals of the
+     * pipeline: the projection's per-creation-month slices answer the funnel for it.
      */
-    public boolean wholeDays() {
-        return (from != null || to != null) && ownerId == null && source == null && startOfDay(from) && startOfDay(to);
+    public boolean wholeMonths() {
+        return (from != null || to != null) && ownerId == null && source == null && startOfMonth(from) && startOfMonth(to);
     }
 
-    /** The creation days the window covers, as ISO dates: from inclusive, to exclusive ("" and "~" when open). */
-    public String firstDay() {
-        return from == null ? "" : from.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+    /** The first creation-month slice of the window, inclusive. */
+    public String firstMonthSlice() {
+        return createdSlice(from == null ? "" : Cohorts.month(from.atZone(ZoneOffset.UTC).toLocalDate()));
     }
 
-    public String endDay() {
-        return to == null ? "~" : to.atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+    /** The creation-month slice where the window ends, exclusive. */
+    public String endMonthSlice() {
+        return createdSlice(to == null ? "~" : Cohorts.month(to.atZone(ZoneOffset.UTC).toLocalDate()));
     }
 
-    private static boolean startOfDay(Instant instant) {
-        return instant == null || instant.getEpochSecond() % 86_400 == 0 && instant.getNano() == 0;
+    private static boolean startOfMonth(Instant instant) {
+        if (instant == null) {
+            return true;
+        }
+        ZonedDateTime utc = instant.atZone(ZoneOffset.UTC);
+        return utc.getDayOfMonth() == 1 && utc.toLocalTime().equals(LocalTime.MIDNIGHT);
     }
 
     /** The counter slices a deal counts in: all deals of its pipeline, its owner's, its source's. */
@@ -78,6 +86,11 @@ public record FunnelFilter(String pipelineId, Instant from, Instant to, String o
 
     public static String sourceSlice(String source) {
         return "source:" + source;
+    }
+
+    /** The deals created in one UTC month (2026-07); only the funnel's counters are kept for these slices. */
+    public static String createdSlice(String month) {
+        return "created:" + month;
     }
 
     public Map<String, String> describe() {

@@ -14,10 +14,12 @@ import java.util.Map;
 
 /**
  * Answers the funnel question from the projection's counters when the filter has a slice (whole pipeline, one
- * owner, one source) or is a creation window of whole days, otherwise from the deal tables; all give the same numbers.
+ * owner, one source) or is a creation window of whole months, otherwise from the deal tables; all give the same numbers.
  */
 @Singleton
 public class FunnelQuery {
+
+    private static final String[] FUNNEL_METRICS = {"reach", "stage.entered", "stage.advanced", "stage.lost", "stage.current", "time"};
 
     private final DataSource dataSource;
 
@@ -60,7 +62,8 @@ public class FunnelQuery {
         return Jdbc.read(dataSource, c -> {
             PipelineStages pipeline = PipelineStages.load(c, filter.pipelineId());
             List<PipelineStages.Stage> stages = pipeline.stages();
-            Counts counts = filter.slice() != null ? fromTallies(c, filter) : filter.wholeDays() ? fromDayTallies(c, filter) : fromDeals(c, filter);
+            Counts counts = filter.slice() != null ? fromTallies(TallyRows.read(c, filter, FUNNEL_METRICS))
+                    : filter.wholeMonths() ? fromTallies(TallyRows.readMonths(c, filter, FUNNEL_METRICS)) : fromDeals(c, filter);
             List<Long> reached = new ArrayList<>();
             for (PipelineStages.Stage stage : stages) {
                 long r = counts.won;
@@ -85,9 +88,9 @@ public class FunnelQuery {
         });
     }
 
-    private static Counts fromTallies(Connection c, FunnelFilter filter) throws SQLException {
+    private static Counts fromTallies(List<TallyRows.Row> rows) {
         Counts counts = new Counts();
-        for (TallyRows.Row row : TallyRows.read(c, filter, "reach", "stage.entered", "stage.advanced", "stage.lost", "stage.current", "time")) {
+        for (TallyRows.Row row : rows) {
             switch (row.metric()) {
                 case "reach" -> counts.status(row.k2(), Integer.parseInt(row.k1()), row.n());
                 case "stage.entered" -> counts.stage(row.k1())[0] += row.n();
@@ -95,21 +98,6 @@ public class FunnelQuery {
                 case "stage.lost" -> counts.stage(row.k1())[2] += row.n();
                 case "stage.current" -> counts.stage(row.k1())[3] += row.n();
                 default -> counts.time(row.k1()).add(Integer.parseInt(row.k2()), row.n(), row.amount().doubleValue());
-            }
-        }
-        return counts;
-    }
-
-    private static Counts fromDayTallies(Connection c, FunnelFilter filter) throws SQLException {
-        Counts counts = new Counts();
-        for (TallyRows.Row row : TallyRows.readDays(c, filter, "day.reach", "day.entered", "day.advanced", "day.lost", "day.current", "day.time")) {
-            switch (row.metric()) {
-                case "day.reach" -> counts.status(row.k3(), Integer.parseInt(row.k2()), row.n());
-                case "day.entered" -> counts.stage(row.k2())[0] += row.n();
-                case "day.advanced" -> counts.stage(row.k2())[1] += row.n();
-                case "day.lost" -> counts.stage(row.k2())[2] += row.n();
-                case "day.current" -> counts.stage(row.k2())[3] += row.n();
-                default -> counts.time(row.k2()).add(Integer.parseInt(row.k3()), row.n(), row.amount().doubleValue());
             }
         }
         return counts;

@@ -33,14 +33,13 @@ public final class TallyRows {
         return rows;
     }
 
-    /** The per-creation-day rows of these metrics (k1 = day) for the days of the filter's whole-day window. */
-    public static List<Row> readDays(Connection c, FunnelFilter filter, String... metrics) throws SQLException {
-        List<Object> args = new ArrayList<>(List.of(filter.pipelineId(), FunnelFilter.ALL_DEALS));
+    /** The rows of these metrics of every creation-month slice in the filter's whole-month window. */
+    public static List<Row> readMonths(Connection c, FunnelFilter filter, String... metrics) throws SQLException {
+        List<Object> args = new ArrayList<>(List.of(filter.pipelineId(), filter.firstMonthSlice(), filter.endMonthSlice()));
         args.addAll(List.of(metrics));
-        args.addAll(List.of(filter.firstDay(), filter.endDay()));
         List<Row> rows = new ArrayList<>();
-        Jdbc.query(c, "select metric, k1, k2, k3, k4, n, amount from tally where pipeline_id = ? and slice = ? and n <> 0 and metric in ("
-                + "?,".repeat(metrics.length - 1) + "?) and k1 >= ? and k1 < ?", args, rs -> rows.add(new Row(rs.getString(1), rs.getString(2),
+        Jdbc.query(c, "select metric, k1, k2, k3, k4, n, amount from tally where pipeline_id = ? and slice >= ? and slice < ? and n <> 0"
+                + " and metric in (" + "?,".repeat(metrics.length - 1) + "?)", args, rs -> rows.add(new Row(rs.getString(1), rs.getString(2),
                 rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6), rs.getBigDecimal(7))));
         return rows;
     }

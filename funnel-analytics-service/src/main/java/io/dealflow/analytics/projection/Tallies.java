@@ -90,7 +90,7 @@ final class Tallies {
                 count(cell(d.pipelineId, slice, "slipping", "", "", "", ""), sign, null);
             }
         }
-        dayCohort(d, createdDay, open, sign);
+        creationMonth(d, open, sign);
         if (d.closeSlips > 0) {
             count(cell(d.pipelineId, FunnelFilter.ALL_DEALS, "slips.owner", d.ownerId == null ? "" : d.ownerId, "", "", ""),
                     sign * d.closeSlips, null);
@@ -101,25 +101,17 @@ final class Tallies {
         }
     }
 
-    /** The funnel counters once more per creation day, so a funnel over whole days of creation reads counters too. */
-    private void dayCohort(DealState d, String day, boolean open, int sign) {
-        String all = FunnelFilter.ALL_DEALS;
-        count(cell(d.pipelineId, all, "day.reach", day, Integer.toString(d.maxPosition), d.status, ""), sign, null);
-        d.stages.forEach((stage, r) -> {
-            count(cell(d.pipelineId, all, "day.entered", day, stage, "", ""), sign, null);
-            if (r.advanced) {
-                count(cell(d.pipelineId, all, "day.advanced", day, stage, "", ""), sign, null);
-            }
-            if (r.lost) {
-                count(cell(d.pipelineId, all, "day.lost", day, stage, "", ""), sign, null);
-            }
-        });
+    /** The funnel counters once more for the deals created in the same month, so whole-month windows read counters too. */
+    private void creationMonth(DealState d, boolean open, int sign) {
+        String slice = FunnelFilter.createdSlice(d.createdMonth);
+        d.stages.forEach((stage, r) -> flags(d.pipelineId, slice, "stage", stage, r, sign));
+        count(cell(d.pipelineId, slice, "reach", Integer.toString(d.maxPosition), d.status, "", ""), sign, null);
         if (open) {
-            count(cell(d.pipelineId, all, "day.current", day, d.stageId, "", ""), sign, null);
+            count(cell(d.pipelineId, slice, "stage.current", d.stageId, "", "", ""), sign, null);
         }
         for (DealState.Visit v : d.visits) {
             if (v.durationSeconds != null) {
-                count(cell(d.pipelineId, all, "day.time", day, v.stageId, Integer.toString(DurationSketch.bucket(v.durationSeconds)), ""),
+                count(cell(d.pipelineId, slice, "time", v.stageId, Integer.toString(DurationSketch.bucket(v.durationSeconds)), "", ""),
                         sign, BigDecimal.valueOf(v.durationSeconds));
             }
         }

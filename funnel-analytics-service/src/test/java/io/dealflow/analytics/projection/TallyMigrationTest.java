@@ -73,8 +73,8 @@ class TallyMigrationTest {
         FunnelReport ann = query.funnel(new FunnelFilter("p", null, null, "ann", null));
         assertEquals(new FunnelReport.Totals(2, 1, 1, 0, 1.0), ann.totals());
 
-        // V10: the per-creation-day counters answer a whole-day window like the deal tables answer the same deals
-        FunnelReport days = query.funnel(new FunnelFilter("p", Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-11-02T00:00:00Z"), null, null));
+        // V10: the creation-month slices answer a whole-month window like the deal tables answer the same deals
+        FunnelReport days = query.funnel(new FunnelFilter("p", Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"), null, null));
         FunnelReport sameDeals = query.funnel(new FunnelFilter("p", Instant.parse("2026-10-31T23:59:59Z"), Instant.parse("2026-11-01T00:00:01Z"), null, null));
         assertEquals(sameDeals.stages(), days.stages());
         assertEquals(new FunnelReport.Totals(3, 1, 1, 1, 0.5), days.totals());
