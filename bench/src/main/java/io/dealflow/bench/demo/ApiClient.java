@@ -15,6 +15,8 @@ import java.time.Duration;
 /** Plays deal plans against the public REST API (through the gateway), as a CRM front end would. */
 public final class ApiClient {
 
+    private static final int MAX_ATTEMPTS = 30;
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final String baseUrl;
@@ -26,7 +28,7 @@ public final class ApiClient {
     }
 
     public JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = send(request(path).GET().build());
         if (response.statusCode() != 200) {
             throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
         }
@@ -57,12 +59,32 @@ public final class ApiClient {
     }
 
     public JsonNode post(String path, String body) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request(path).POST(HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = send(request(path).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").build());
         if (response.statusCode() / 100 != 2) {
             throw new IOException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body().isBlank() ? null : json.readTree(response.body());
+    }
+
+    /** Sends, and when the gateway's rate limit refuses the request (429, nothing done), waits as told and sends again. */
+    private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 429 || attempt == MAX_ATTEMPTS) {
+                return response;
+            }
+            long seconds = response.headers().firstValue("Retry-After").map(ApiClient::seconds).orElse(1L);
+            Thread.sleep(Duration.ofSeconds(seconds).toMillis());
+        }
+    }
+
+    private static long seconds(String retryAfter) {
+        try {
+            return Math.max(0, Math.min(60, Long.parseLong(retryAfter.strip())));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 
     private HttpRequest.Builder request(String path) {
