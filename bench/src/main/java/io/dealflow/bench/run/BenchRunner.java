@@ -175,6 +175,10 @@ public final class BenchRunner {
     }
 
     private ServiceProcess start(ServiceProcess process) {
+        if (processes.isEmpty()) {
+            // a run stopped with Ctrl-C or kill stops the processes it started (they were left running before)
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(processes).forEach(ServiceProcess::close)));
+        }
         processes.add(process);
         return process;
     }
