@@ -18,13 +18,10 @@ import java.time.format.DateTimeParseException;
 public class FunnelController {
 
     private final FunnelQuery query;
-    private final io.dealflow.analytics.journey.TimeTravelQuery timeTravel;
     private final io.dealflow.analytics.journey.PhaseQuery phases;
 
-    public FunnelController(FunnelQuery query, io.dealflow.analytics.journey.TimeTravelQuery timeTravel,
-                            io.dealflow.analytics.journey.PhaseQuery phases) {
+    public FunnelController(FunnelQuery query, io.dealflow.analytics.journey.PhaseQuery phases) {
         this.query = query;
-        this.timeTravel = timeTravel;
         this.phases = phases;
     }
 
@@ -35,7 +32,7 @@ public class FunnelController {
                                @QueryValue @Nullable String source, @QueryValue @Nullable String at) {
         FunnelFilter filter = filter(pipelineId, from, to, ownerId, source);
         Instant instant = instant("at", at);
-        return instant == null ? query.funnel(filter) : timeTravel.funnelAt(filter, instant);
+        return instant == null ? query.funnel(filter) : query.funnelAt(filter, instant);
     }
 
     /** The same rolled up into the four customer-journey phases. */

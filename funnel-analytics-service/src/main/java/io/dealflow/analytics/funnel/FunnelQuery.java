@@ -7,14 +7,18 @@ import jakarta.inject.Singleton;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Answers the funnel question from the projection's counters when the filter has a slice (whole pipeline, one
- * owner, one source) or is a creation window of whole months, otherwise from the deal tables; all give the same numbers.
+ * owner, one source) or is a creation window of whole months, otherwise from the stored stage visits; all give the
+ * same numbers. The funnel at a past instant (time travel) always comes from the visits.
  */
 @Singleton
 public class FunnelQuery {
@@ -61,31 +65,50 @@ public class FunnelQuery {
     public FunnelReport funnel(FunnelFilter filter) {
         return Jdbc.read(dataSource, c -> {
             PipelineStages pipeline = PipelineStages.load(c, filter.pipelineId());
-            List<PipelineStages.Stage> stages = pipeline.stages();
             Counts counts = filter.slice() != null ? fromTallies(TallyRows.read(c, filter, FUNNEL_METRICS))
-                    : filter.wholeMonths() ? fromTallies(TallyRows.readMonths(c, filter, FUNNEL_METRICS)) : fromDeals(c, filter);
-            List<Long> reached = new ArrayList<>();
-            for (PipelineStages.Stage stage : stages) {
-                long r = counts.won;
-                for (var e : counts.notWonByMaxPosition.entrySet()) {
-                    if (e.getKey() >= stage.position()) {
-                        r += e.getValue();
-                    }
-                }
-                reached.add(r);
-            }
-            List<FunnelReport.StageFunnel> result = new ArrayList<>();
-            for (int i = 0; i < stages.size(); i++) {
-                PipelineStages.Stage stage = stages.get(i);
-                long[] sc = counts.stages.getOrDefault(stage.id(), new long[4]);
-                long next = i + 1 < stages.size() ? reached.get(i + 1) : counts.won;
-                result.add(new FunnelReport.StageFunnel(stage.id(), stage.name(), stage.position(), stage.phase(),
-                        stage.probability(), reached.get(i), sc[0], sc[3], sc[1], sc[2], Jdbc.ratio(next, reached.get(i)),
-                        counts.times.getOrDefault(stage.id(), new DurationSketch()).hours()));
-            }
-            return new FunnelReport(filter.pipelineId(), pipeline.name(), Jdbc.asOf(c), filter.describe(), result,
-                    new FunnelReport.Totals(counts.deals, counts.open, counts.won, counts.lost, Jdbc.ratio(counts.won, counts.won + counts.lost)));
+                    : filter.wholeMonths() ? fromTallies(TallyRows.readMonths(c, filter, FUNNEL_METRICS)) : fromVisits(c, filter, null);
+            return report(filter, pipeline, counts, Jdbc.asOf(c), filter.describe());
         });
+    }
+
+    /**
+     * The funnel as it stood at a past instant, from the stored stage visits (when each stay began, when and how it
+     * ended): the same definitions as the live funnel, which it equals at the present.
+     */
+    public FunnelReport funnelAt(FunnelFilter filter, Instant at) {
+        return Jdbc.read(dataSource, c -> {
+            PipelineStages pipeline = PipelineStages.load(c, filter.pipelineId());
+            Counts counts = fromVisits(c, filter, at);
+            Map<String, String> filters = new LinkedHashMap<>(filter.describe());
+            filters.put("at", at.toString());
+            Instant newest = Jdbc.asOf(c);
+            return report(filter, pipeline, counts, newest == null || newest.isBefore(at) ? newest : at, filters);
+        });
+    }
+
+    private static FunnelReport report(FunnelFilter filter, PipelineStages pipeline, Counts counts, Instant asOf, Map<String, String> filters) {
+        List<PipelineStages.Stage> stages = pipeline.stages();
+        List<Long> reached = new ArrayList<>();
+        for (PipelineStages.Stage stage : stages) {
+            long r = counts.won;
+            for (var e : counts.notWonByMaxPosition.entrySet()) {
+                if (e.getKey() >= stage.position()) {
+                    r += e.getValue();
+                }
+            }
+            reached.add(r);
+        }
+        List<FunnelReport.StageFunnel> result = new ArrayList<>();
+        for (int i = 0; i < stages.size(); i++) {
+            PipelineStages.Stage stage = stages.get(i);
+            long[] sc = counts.stages.getOrDefault(stage.id(), new long[4]);
+            long next = i + 1 < stages.size() ? reached.get(i + 1) : counts.won;
+            result.add(new FunnelReport.StageFunnel(stage.id(), stage.name(), stage.position(), stage.phase(),
+                    stage.probability(), reached.get(i), sc[0], sc[3], sc[1], sc[2], Jdbc.ratio(next, reached.get(i)),
+                    counts.times.getOrDefault(stage.id(), new DurationSketch()).hours()));
+        }
+        return new FunnelReport(filter.pipelineId(), pipeline.name(), asOf, filters, result,
+                new FunnelReport.Totals(counts.deals, counts.open, counts.won, counts.lost, Jdbc.ratio(counts.won, counts.won + counts.lost)));
     }
 
     private static Counts fromTallies(List<TallyRows.Row> rows) {
@@ -103,42 +126,66 @@ public class FunnelQuery {
         return counts;
     }
 
-    private static Counts fromDeals(Connection c, FunnelFilter filter) throws SQLException {
-        Counts counts = new Counts();
+    /** One stay in a stage as it stood at the instant asked about; {@code endedBy} is null while it lasted then. */
+    private record Visit(String stageId, int position, String endedBy) {
+    }
+
+    /**
+     * The counts from the deals' visits begun by {@code at} (all of them when null), in one ordered pass: a deal is
+     * counted once its last visit has been read. Its status is how its latest visit ended (or OPEN); its stage flags
+     * are as {@link ReachedFlags} defines them.
+     */
+    private static Counts fromVisits(Connection c, FunnelFilter filter, Instant at) throws SQLException {
         List<Object> args = FunnelFilter.args();
-        String where = filter.where(args);
-        // one ordered pass over the deals and their visits (every deal has one from its creation on): a deal's row is
-        // counted with its first visit, its flags once its last visit has been read
-        List<ReachedFlags.Step> steps = new ArrayList<>();
-        String[] deal = {null};
-        Jdbc.query(c, "select v.deal_id, v.stage_id, v.position, v.ended_by, v.duration_seconds, d.status, d.max_position, d.stage_id"
-                + " from stage_visit v join deal d on d.deal_id = v.deal_id where " + where + " order by v.deal_id, v.seq", args, rs -> {
-            if (!rs.getString(1).equals(deal[0])) {
-                countFlags(counts, steps);
-                deal[0] = rs.getString(1);
-                String status = rs.getString(6);
-                counts.status(status, rs.getInt(7), 1);
-                if ("OPEN".equals(status)) {
-                    counts.stage(rs.getString(8))[3]++;
-                }
+        String visits;
+        if (filter.equals(FunnelFilter.pipeline(filter.pipelineId()))) {
+            // the visits carry their pipeline: without other filters the deal table need not be joined
+            visits = "stage_visit v where v.pipeline_id = ?";
+            args.add(filter.pipelineId());
+        } else {
+            visits = "stage_visit v join deal d on d.deal_id = v.deal_id where " + filter.where(args);
+        }
+        if (at != null) {
+            visits += " and v.entered_at <= ?";
+            args.add(Timestamp.from(at));
+        }
+        Counts counts = new Counts();
+        List<Visit> deal = new ArrayList<>();
+        String[] dealId = {null};
+        Jdbc.query(c, "select v.deal_id, v.stage_id, v.position, v.left_at, v.ended_by, v.duration_seconds from " + visits
+                + " order by v.deal_id, v.seq", args, rs -> {
+            if (!rs.getString(1).equals(dealId[0])) {
+                count(counts, deal);
+                dealId[0] = rs.getString(1);
             }
-            steps.add(new ReachedFlags.Step(rs.getString(2), rs.getInt(3), rs.getString(4)));
-            long seconds = rs.getLong(5);
-            if (!rs.wasNull()) {
-                counts.time(rs.getString(2)).add(seconds);
+            Timestamp left = rs.getTimestamp(4);
+            boolean ended = left != null && (at == null || !left.toInstant().isAfter(at));
+            deal.add(new Visit(rs.getString(2), rs.getInt(3), ended ? rs.getString(5) : null));
+            if (ended) {
+                counts.time(rs.getString(2)).add(rs.getLong(6));
             }
         });
-        countFlags(counts, steps);
+        count(counts, deal);
         return counts;
     }
 
-    private static void countFlags(Counts counts, List<ReachedFlags.Step> steps) {
-        ReachedFlags.of(steps).forEach((stage, f) -> {
-            long[] sc = counts.stage(stage);
-            sc[0]++;
-            sc[1] += f.advanced() ? 1 : 0;
-            sc[2] += f.lost() ? 1 : 0;
-        });
-        steps.clear();
+    private static void count(Counts counts, List<Visit> visits) {
+        if (visits.isEmpty()) {
+            return;
+        }
+        Visit last = visits.get(visits.size() - 1);
+        String status = last.endedBy() == null ? "OPEN" : last.endedBy();
+        counts.status(status, visits.stream().mapToInt(Visit::position).max().orElseThrow(), 1);
+        if ("OPEN".equals(status)) {
+            counts.stage(last.stageId())[3]++;
+        }
+        ReachedFlags.of(visits.stream().map(v -> new ReachedFlags.Step(v.stageId(), v.position(), v.endedBy())).toList())
+                .forEach((stage, f) -> {
+                    long[] sc = counts.stage(stage);
+                    sc[0]++;
+                    sc[1] += f.advanced() ? 1 : 0;
+                    sc[2] += f.lost() ? 1 : 0;
+                });
+        visits.clear();
     }
 }

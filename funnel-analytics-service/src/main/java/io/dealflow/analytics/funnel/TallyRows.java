@@ -4,13 +4,14 @@ import io.dealflow.analytics.common.Jdbc;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Reads the projection's pre-aggregated counters (table {@code tally}, described in V4__tally.sql) of one slice. */
+/** Reads the projection's pre-aggregated counters (table {@code tally}, described in V4__tally.sql, V7 and V10). */
 public final class TallyRows {
 
     public record Row(String metric, String k1, String k2, String k3, String k4, long n, BigDecimal amount) {
@@ -28,8 +29,7 @@ public final class TallyRows {
         args.addAll(List.of(metrics));
         List<Row> rows = new ArrayList<>();
         Jdbc.query(c, "select metric, k1, k2, k3, k4, n, amount from tally where pipeline_id = ? and slice = ? and n <> 0 and metric in ("
-                + "?,".repeat(metrics.length - 1) + "?)", args, rs -> rows.add(new Row(rs.getString(1), rs.getString(2),
-                rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6), rs.getBigDecimal(7))));
+                + "?,".repeat(metrics.length - 1) + "?)", args, rs -> rows.add(row(rs, 1)));
         return rows;
     }
 
@@ -39,8 +39,7 @@ public final class TallyRows {
         args.addAll(List.of(metrics));
         List<Row> rows = new ArrayList<>();
         Jdbc.query(c, "select metric, k1, k2, k3, k4, n, amount from tally where pipeline_id = ? and slice >= ? and slice < ? and n <> 0"
-                + " and metric in (" + "?,".repeat(metrics.length - 1) + "?)", args, rs -> rows.add(new Row(rs.getString(1), rs.getString(2),
-                rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6), rs.getBigDecimal(7))));
+                + " and metric in (" + "?,".repeat(metrics.length - 1) + "?)", args, rs -> rows.add(row(rs, 1)));
         return rows;
     }
 
@@ -50,8 +49,13 @@ public final class TallyRows {
         args.addAll(List.of(metrics));
         Map<String, List<Row>> slices = new TreeMap<>();
         Jdbc.query(c, "select slice, metric, k1, k2, k3, k4, n, amount from tally where pipeline_id = ? and slice like ? and n <> 0 and metric in ("
-                + "?,".repeat(metrics.length - 1) + "?)", args, rs -> slices.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                .add(new Row(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getBigDecimal(8))));
+                + "?,".repeat(metrics.length - 1) + "?)", args, rs -> slices.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(row(rs, 2)));
         return slices;
+    }
+
+    /** The row whose columns metric, k1…k4, n, amount start at {@code first}. */
+    private static Row row(ResultSet rs, int first) throws SQLException {
+        return new Row(rs.getString(first), rs.getString(first + 1), rs.getString(first + 2), rs.getString(first + 3),
+                rs.getString(first + 4), rs.getLong(first + 5), rs.getBigDecimal(first + 6));
     }
 }

@@ -23,7 +23,7 @@ import java.util.Map;
  */
 final class Tallies {
 
-    /** One counter row; unused keys are empty strings. Metrics and keys are listed in V4__tally.sql. */
+    /** One counter row; unused keys are empty strings. Metrics and keys are listed in V4__tally.sql, V7 and V10. */
     record Cell(String pipelineId, String slice, String metric, String k1, String k2, String k3, String k4) implements Comparable<Cell> {
 
         /** The order rows are written in, the same in every transaction, so concurrent writers never deadlock. */
@@ -61,20 +61,12 @@ final class Tallies {
         boolean open = "OPEN".equals(d.status);
         String createdDay = LocalDate.ofInstant(d.createdAt, ZoneOffset.UTC).toString();
         for (String slice : slices) {
-            d.stages.forEach((stage, r) -> flags(d.pipelineId, slice, "stage", stage, r, sign));
+            funnel(d, slice, open, sign);
             d.phases.forEach((phase, r) -> flags(d.pipelineId, slice, "phase", phase, r, sign));
-            count(cell(d.pipelineId, slice, "reach", Integer.toString(d.maxPosition), d.status, "", ""), sign, null);
             count(cell(d.pipelineId, slice, "phase.reach", Integer.toString(d.maxPhase()), d.status, "", ""), sign, null);
             if (open) {
-                count(cell(d.pipelineId, slice, "stage.current", d.stageId, "", "", ""), sign, null);
                 count(cell(d.pipelineId, slice, "open", d.expectedClose == null ? "" : d.expectedClose.toString().substring(0, 7),
                         d.currency, d.stageId, Integer.toString(d.stageProbability)), sign, d.amount);
-            }
-            for (DealState.Visit v : d.visits) {
-                if (v.durationSeconds != null) {
-                    count(cell(d.pipelineId, slice, "time", v.stageId, Integer.toString(DurationSketch.bucket(v.durationSeconds)), "", ""),
-                            sign, BigDecimal.valueOf(v.durationSeconds));
-                }
             }
             count(cell(d.pipelineId, slice, "cohort", createdDay, d.status, "", ""), sign, null);
             count(cell(d.pipelineId, slice, "status", d.status, d.currency, "", ""), sign, d.amount);
@@ -90,7 +82,8 @@ final class Tallies {
                 count(cell(d.pipelineId, slice, "slipping", "", "", "", ""), sign, null);
             }
         }
-        creationMonth(d, open, sign);
+        // the deals created in the same month keep the funnel's counters once more, so whole-month windows read counters too
+        funnel(d, FunnelFilter.createdSlice(d.createdMonth), open, sign);
         if (d.closeSlips > 0) {
             count(cell(d.pipelineId, FunnelFilter.ALL_DEALS, "slips.owner", d.ownerId == null ? "" : d.ownerId, "", "", ""),
                     sign * d.closeSlips, null);
@@ -101,9 +94,8 @@ final class Tallies {
         }
     }
 
-    /** The funnel counters once more for the deals created in the same month, so whole-month windows read counters too. */
-    private void creationMonth(DealState d, boolean open, int sign) {
-        String slice = FunnelFilter.createdSlice(d.createdMonth);
+    /** The counters the funnel reads: stage flags, reach, open deals per stage, time-in-stage buckets. */
+    private void funnel(DealState d, String slice, boolean open, int sign) {
         d.stages.forEach((stage, r) -> flags(d.pipelineId, slice, "stage", stage, r, sign));
         count(cell(d.pipelineId, slice, "reach", Integer.toString(d.maxPosition), d.status, "", ""), sign, null);
         if (open) {
@@ -115,10 +107,6 @@ final class Tallies {
                         sign, BigDecimal.valueOf(v.durationSeconds));
             }
         }
-    }
-
-    boolean isEmpty() {
-        return deltas.isEmpty();
     }
 
     /** Writes the non-zero changes in one fixed order, so concurrent instances never deadlock on the shared rows. */
