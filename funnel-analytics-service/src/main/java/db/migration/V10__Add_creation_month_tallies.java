@@ -1,18 +1,17 @@
 package db.migration;
 
-import io.dealflow.analytics.projection.TallyBackfill;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
 /**
- * Recounts every counter, so a read model built before gets the creation-month slices too: the deals created in one
- * UTC month ('created:2026-07') keep the funnel's counters of V4 (reach, stage.entered / advanced / lost / current,
- * time), so a funnel over whole months of creation reads counters.
+ * Once recounted the counters so a read model built before got the creation-month slices ('created:2026-07'). V11
+ * replaced the counter tables and V12 recounts everything into them, so this step has nothing left to do; it stays
+ * so that read models which applied it still validate.
  */
 public class V10__Add_creation_month_tallies extends BaseJavaMigration {
 
     @Override
-    public void migrate(Context context) throws Exception {
-        TallyBackfill.refill(context.getConnection());
+    public void migrate(Context context) {
+        // superseded by V12
     }
 }

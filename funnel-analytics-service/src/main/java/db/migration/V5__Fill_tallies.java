@@ -1,14 +1,17 @@
 package db.migration;
 
-import io.dealflow.analytics.projection.TallyBackfill;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
-/** Fills the counters of V4 from a read model built before they existed, with the projection's own code. */
+/**
+ * Once filled the counters of V4 for a read model built before them. V11 replaced the counter tables and V12
+ * recounts everything into them, so this step has nothing left to do; it stays so that read models which applied it
+ * still validate.
+ */
 public class V5__Fill_tallies extends BaseJavaMigration {
 
     @Override
-    public void migrate(Context context) throws Exception {
-        TallyBackfill.fill(context.getConnection());
+    public void migrate(Context context) {
+        // superseded by V12
     }
 }

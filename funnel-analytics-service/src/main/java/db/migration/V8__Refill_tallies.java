@@ -1,14 +1,17 @@
 package db.migration;
 
-import io.dealflow.analytics.projection.TallyBackfill;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
-/** Recounts every counter, so a read model built before V7 gets the trend and velocity counters too. */
+/**
+ * Once recounted the counters so a read model built before V7 got the trend and velocity counters. V11 replaced the
+ * counter tables and V12 recounts everything into them, so this step has nothing left to do; it stays so that read
+ * models which applied it still validate.
+ */
 public class V8__Refill_tallies extends BaseJavaMigration {
 
     @Override
-    public void migrate(Context context) throws Exception {
-        TallyBackfill.refill(context.getConnection());
+    public void migrate(Context context) {
+        // superseded by V12
     }
 }

@@ -11,11 +11,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Reads the projection's pre-aggregated counters (table {@code tally}, described in V4__tally.sql, V7 and V10). */
+/**
+ * Reads the projection's pre-aggregated counters: what each counts in {@code tally_cell}, its totals in {@code tally}
+ * (described in V4__tally.sql, V7, V10 and V11).
+ */
 public final class TallyRows {
 
     public record Row(String metric, String k1, String k2, String k3, String k4, long n, BigDecimal amount) {
     }
+
+    private static final String COUNTERS = "c.metric, c.k1, c.k2, c.k3, c.k4, t.n, t.amount from tally_cell c"
+            + " join tally t on t.cell_id = c.cell_id where t.n <> 0 and c.pipeline_id = ? and ";
 
     private TallyRows() {
     }
@@ -28,8 +34,7 @@ public final class TallyRows {
         List<Object> args = new ArrayList<>(List.of(filter.pipelineId(), filter.slice()));
         args.addAll(List.of(metrics));
         List<Row> rows = new ArrayList<>();
-        Jdbc.query(c, "select metric, k1, k2, k3, k4, n, amount from tally where pipeline_id = ? and slice = ? and n <> 0 and metric in ("
-                + "?,".repeat(metrics.length - 1) + "?)", args, rs -> rows.add(row(rs, 1)));
+        Jdbc.query(c, "select " + COUNTERS + "c.slice = ? and " + metricIn(metrics), args, rs -> rows.add(row(rs, 1)));
         return rows;
     }
 
@@ -38,8 +43,7 @@ public final class TallyRows {
         List<Object> args = new ArrayList<>(List.of(filter.pipelineId(), filter.firstMonthSlice(), filter.endMonthSlice()));
         args.addAll(List.of(metrics));
         List<Row> rows = new ArrayList<>();
-        Jdbc.query(c, "select metric, k1, k2, k3, k4, n, amount from tally where pipeline_id = ? and slice >= ? and slice < ? and n <> 0"
-                + " and metric in (" + "?,".repeat(metrics.length - 1) + "?)", args, rs -> rows.add(row(rs, 1)));
+        Jdbc.query(c, "select " + COUNTERS + "c.slice >= ? and c.slice < ? and " + metricIn(metrics), args, rs -> rows.add(row(rs, 1)));
         return rows;
     }
 
@@ -48,9 +52,13 @@ public final class TallyRows {
         List<Object> args = new ArrayList<>(List.of(pipelineId, slicePrefix + "%"));
         args.addAll(List.of(metrics));
         Map<String, List<Row>> slices = new TreeMap<>();
-        Jdbc.query(c, "select slice, metric, k1, k2, k3, k4, n, amount from tally where pipeline_id = ? and slice like ? and n <> 0 and metric in ("
-                + "?,".repeat(metrics.length - 1) + "?)", args, rs -> slices.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(row(rs, 2)));
+        Jdbc.query(c, "select c.slice, " + COUNTERS + "c.slice like ? and " + metricIn(metrics), args,
+                rs -> slices.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(row(rs, 2)));
         return slices;
+    }
+
+    private static String metricIn(String... metrics) {
+        return "c.metric in (" + "?,".repeat(metrics.length - 1) + "?)";
     }
 
     /** The row whose columns metric, k1…k4, n, amount start at {@code first}. */

@@ -145,8 +145,8 @@ public class ForecastQuery {
                     owners.add(new ForecastReport.Count(filter.ownerId(), total[0]));
                 }
             } else {
-                Jdbc.query(c, "select k1, n from tally where pipeline_id = ? and slice = ? and metric = 'slips.owner' and n > 0"
-                                + " order by n desc, k1 limit 20", List.of(filter.pipelineId(), FunnelFilter.ALL_DEALS),
+                Jdbc.query(c, "select c.k1, t.n from tally_cell c join tally t on t.cell_id = c.cell_id where c.pipeline_id = ?"
+                                + " and c.slice = ? and c.metric = 'slips.owner' and t.n > 0 order by t.n desc, c.k1 limit 20", List.of(filter.pipelineId(), FunnelFilter.ALL_DEALS),
                         rs -> owners.add(new ForecastReport.Count(rs.getString(1).isEmpty() ? null : rs.getString(1), rs.getLong(2))));
             }
         } else {

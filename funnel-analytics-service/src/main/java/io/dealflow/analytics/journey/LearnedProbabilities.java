@@ -29,8 +29,8 @@ final class LearnedProbabilities {
         long[] won = {0};
         Map<Integer, Long> lostByMax = new HashMap<>();
         // the projection counts closed deals per day, status and furthest stage
-        Jdbc.query(c, "select k2, k3, sum(n) from tally where pipeline_id = ? and slice = ? and metric = 'closed' and k1 >= ? and k1 < ?"
-                + " group by k2, k3", List.of(pipeline.pipelineId(), FunnelFilter.ALL_DEALS, firstDay.toString(), endDay.toString()), rs -> {
+        Jdbc.query(c, "select c.k2, c.k3, sum(t.n) from tally_cell c join tally t on t.cell_id = c.cell_id where c.pipeline_id = ?"
+                + " and c.slice = ? and c.metric = 'closed' and c.k1 >= ? and c.k1 < ? group by c.k2, c.k3", List.of(pipeline.pipelineId(), FunnelFilter.ALL_DEALS, firstDay.toString(), endDay.toString()), rs -> {
             if ("WON".equals(rs.getString(1))) {
                 won[0] += rs.getLong(3);
             } else {

@@ -53,6 +53,7 @@ public class FunnelProjection {
 
     private final DataSource dataSource;
     private final PlannerStatistics statistics = new PlannerStatistics();
+    private final TallyCells cells = new TallyCells();
 
     public FunnelProjection(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -100,7 +101,7 @@ public class FunnelProjection {
                 }
                 deals.values().forEach(d -> counters.add(d, 1));
                 DealStateStore.save(c, deals.values());
-                counters.write(c);
+                counters.write(c, cells);
                 for (var entry : partitions.entrySet()) {
                     progress(c, entry.getKey(), entry.getValue());
                 }
@@ -169,11 +170,12 @@ public class FunnelProjection {
     public void truncate() {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            for (String table : List.of("tally", "stage_visit", "deal_amount", "close_date_change", "deal",
+            for (String table : List.of("tally", "tally_cell", "stage_visit", "deal_amount", "close_date_change", "deal",
                     "pipeline_stage", "pipeline_state", "partition_progress")) {
                 update(c, "delete from " + table);
             }
             c.commit();
+            cells.clear();
         } catch (SQLException e) {
             throw new IllegalStateException("Could not empty the read model", e);
         }

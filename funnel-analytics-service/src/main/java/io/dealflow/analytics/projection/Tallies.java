@@ -1,6 +1,5 @@
 package io.dealflow.analytics.projection;
 
-import io.dealflow.analytics.common.Database;
 import io.dealflow.analytics.funnel.DurationSketch;
 import io.dealflow.analytics.funnel.FunnelFilter;
 
@@ -12,8 +11,11 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The pre-aggregated counters the funnel, phase and forecast queries read instead of scanning deals. Every
@@ -23,7 +25,7 @@ import java.util.Map;
  */
 final class Tallies {
 
-    /** One counter row; unused keys are empty strings. Metrics and keys are listed in V4__tally.sql, V7 and V10. */
+    /** What one counter counts (a row of tally_cell); unused keys are empty strings. Metrics and keys are listed in V4__tally.sql, V7 and V10. */
     record Cell(String pipelineId, String slice, String metric, String k1, String k2, String k3, String k4) implements Comparable<Cell> {
 
         /** The order rows are written in, the same in every transaction, so concurrent writers never deadlock. */
@@ -109,61 +111,76 @@ final class Tallies {
         }
     }
 
-    /** Writes the non-zero changes in one fixed order, so concurrent instances never deadlock on the shared rows. */
-    void write(Connection c) throws SQLException {
+    /**
+     * Adds the non-zero changes to the counters: first to the cells that have a row, in one fixed order, so
+     * concurrent writers never deadlock on the shared rows; then new cells get their rows.
+     */
+    void write(Connection c, TallyCells cells) throws SQLException {
         List<Map.Entry<Cell, Delta>> changes = deltas.entrySet().stream()
                 .filter(e -> e.getValue().n != 0 || e.getValue().amount.signum() != 0)
                 .sorted(Map.Entry.comparingByKey()).toList();
+        deltas.clear();
         if (changes.isEmpty()) {
             return;
         }
-        if (Database.isPostgres(c)) {
-            try (PreparedStatement upsert = c.prepareStatement("""
-                    insert into tally (n, amount, pipeline_id, slice, metric, k1, k2, k3, k4) values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    on conflict (pipeline_id, slice, metric, k1, k2, k3, k4)
-                    do update set n = tally.n + excluded.n, amount = tally.amount + excluded.amount""")) {
-                for (var e : changes) {
-                    bind(upsert, e.getKey(), e.getValue());
-                }
-                upsert.executeBatch();
-            }
-        } else {
-            // H2 has no race-free upsert that is also fast: add to the rows that exist, insert the others
-            List<Map.Entry<Cell, Delta>> missing = new ArrayList<>();
-            try (PreparedStatement update = c.prepareStatement("""
-                    update tally set n = n + ?, amount = amount + ?
-                    where pipeline_id = ? and slice = ? and metric = ? and k1 = ? and k2 = ? and k3 = ? and k4 = ?""")) {
-                for (var e : changes) {
-                    bind(update, e.getKey(), e.getValue());
-                }
-                int[] counts = update.executeBatch();
-                for (int i = 0; i < counts.length; i++) {
-                    if (counts[i] == 0) {
-                        missing.add(changes.get(i));
-                    }
-                }
-            }
-            try (PreparedStatement insert = c.prepareStatement(
-                    "insert into tally (n, amount, pipeline_id, slice, metric, k1, k2, k3, k4) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (var e : missing) {
-                    bind(insert, e.getKey(), e.getValue());
-                }
-                insert.executeBatch();
-            }
+        Unwritten unwritten = addToExisting(c, changes, cells);
+        if (!unwritten.changes().isEmpty()) {
+            // a remembered id without a row (rolled back, or emptied by a rebuild) is looked up once more
+            unwritten.changes().forEach(e -> cells.forget(e.getKey()));
+            unwritten = addToExisting(c, unwritten.changes(), cells);
+            insertCounters(c, unwritten, cells);
         }
-        deltas.clear();
     }
 
-    private static void bind(PreparedStatement statement, Cell cell, Delta delta) throws SQLException {
+    /** Changes not added yet, with the id of their cell where the cell has one (same order). */
+    private record Unwritten(List<Map.Entry<Cell, Delta>> changes, List<Long> ids) {
+    }
+
+    private static Unwritten addToExisting(Connection c, List<Map.Entry<Cell, Delta>> changes, TallyCells cells) throws SQLException {
+        List<Long> ids = cells.find(c, changes.stream().map(Map.Entry::getKey).toList());
+        List<Integer> tried = new ArrayList<>();
+        Set<Integer> unwritten = new TreeSet<>();
+        try (PreparedStatement update = c.prepareStatement("update tally set n = n + ?, amount = amount + ? where cell_id = ?")) {
+            for (int i = 0; i < changes.size(); i++) {
+                if (ids.get(i) == null) {
+                    unwritten.add(i);
+                } else {
+                    bind(update, ids.get(i), changes.get(i).getValue());
+                    tried.add(i);
+                }
+            }
+            int[] counts = tried.isEmpty() ? new int[0] : update.executeBatch();
+            for (int j = 0; j < counts.length; j++) {
+                if (counts[j] == 0) {
+                    unwritten.add(tried.get(j));
+                }
+            }
+        }
+        return new Unwritten(unwritten.stream().map(changes::get).toList(), unwritten.stream().map(ids::get).toList());
+    }
+
+    /** Inserts counter rows, creating the cells that have none. */
+    private static void insertCounters(Connection c, Unwritten unwritten, TallyCells cells) throws SQLException {
+        List<Cell> newCells = new ArrayList<>();
+        for (int i = 0; i < unwritten.changes().size(); i++) {
+            if (unwritten.ids().get(i) == null) {
+                newCells.add(unwritten.changes().get(i).getKey());
+            }
+        }
+        Iterator<Long> created = cells.create(c, newCells).iterator();
+        try (PreparedStatement insert = c.prepareStatement("insert into tally (n, amount, cell_id) values (?, ?, ?)")) {
+            for (int i = 0; i < unwritten.changes().size(); i++) {
+                Long id = unwritten.ids().get(i);
+                bind(insert, id == null ? created.next() : id, unwritten.changes().get(i).getValue());
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static void bind(PreparedStatement statement, long cellId, Delta delta) throws SQLException {
         statement.setLong(1, delta.n);
         statement.setBigDecimal(2, delta.amount);
-        statement.setString(3, cell.pipelineId());
-        statement.setString(4, cell.slice());
-        statement.setString(5, cell.metric());
-        statement.setString(6, cell.k1());
-        statement.setString(7, cell.k2());
-        statement.setString(8, cell.k3());
-        statement.setString(9, cell.k4());
+        statement.setLong(3, cellId);
         statement.addBatch();
     }
 

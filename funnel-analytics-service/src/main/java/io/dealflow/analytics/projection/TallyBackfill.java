@@ -19,11 +19,13 @@ public final class TallyBackfill {
     public static void refill(Connection c) throws SQLException {
         try (java.sql.Statement statement = c.createStatement()) {
             statement.executeUpdate("delete from tally");
+            statement.executeUpdate("delete from tally_cell");
         }
         fill(c);
     }
 
-    public static void fill(Connection c) throws SQLException {
+    private static void fill(Connection c) throws SQLException {
+        TallyCells cells = new TallyCells();
         List<String> ids = new ArrayList<>();
         Jdbc.query(c, "select deal_id from deal order by deal_id", List.of(), rs -> ids.add(rs.getString(1)));
         for (int from = 0; from < ids.size(); from += CHUNK) {
@@ -31,7 +33,7 @@ public final class TallyBackfill {
             for (DealState deal : DealStateStore.load(c, ids.subList(from, Math.min(ids.size(), from + CHUNK))).values()) {
                 tallies.add(deal, 1);
             }
-            tallies.write(c);
+            tallies.write(c, cells);
         }
     }
 }

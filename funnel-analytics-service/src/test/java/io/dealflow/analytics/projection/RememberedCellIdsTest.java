@@ -1,0 +1,106 @@
+package io.dealflow.analytics.projection;
+
+import io.dealflow.analytics.funnel.FunnelFilter;
+import io.dealflow.analytics.funnel.FunnelQuery;
+import io.dealflow.analytics.funnel.FunnelReport;
+import io.dealflow.analytics.ingest.DecodedEvent;
+import io.dealflow.events.v1.DealCreated;
+import io.dealflow.events.v1.DealMovedToStage;
+import io.dealflow.events.v1.DealWon;
+import io.dealflow.events.v1.EventTypes;
+import io.dealflow.events.v1.Money;
+import io.dealflow.events.v1.PipelineDefined;
+import io.dealflow.events.v1.StageInfo;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The projection remembers the ids of the counter cells. Here another instance rebuilds the read model (empties it
+ * and applies the topic again, so every cell gets a new id) behind the first instance's back; the first instance's
+ * next batch must still land on the right counters: they equal the funnel read from the deal tables.
+ */
+class RememberedCellIdsTest {
+
+    private static final StageInfo LEAD = new StageInfo("lead", "Lead", 0, 10, "AWARENESS");
+    private static final StageInfo DEMO = new StageInfo("demo", "Demo", 1, 50, "CONSIDERATION");
+    private static final Instant T0 = Instant.parse("2026-10-01T09:00:00Z");
+
+    @Test
+    void countersStayRightAfterAnotherInstanceRebuiltTheReadModel() throws SQLException {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:cells-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        FunnelProjection first = new FunnelProjection(dataSource);
+        FunnelProjection second = new FunnelProjection(dataSource);
+
+        List<FunnelProjection.Delivery> history = new ArrayList<>(List.of(pipeline()));
+        for (int i = 0; i < 3; i++) {
+            history.add(created("d" + i, "ann"));
+            history.add(moved("d" + i));
+        }
+        first.apply(history);
+        long cellsBefore = count(dataSource, "select min(cell_id) from tally_cell");
+
+        second.truncate();
+        second.apply(history);
+        assertEquals(true, count(dataSource, "select min(cell_id) from tally_cell") > cellsBefore,
+                "the rebuild gave the cells new ids, so the first instance's remembered ids point at nothing");
+
+        // the first instance goes on: d0 is won, d3 is new (cells it remembers, all gone, and one it never saw)
+        first.apply(List.of(won("d0"), created("d3", "bob")));
+
+        FunnelQuery query = new FunnelQuery(dataSource);
+        FunnelReport fromCounters = query.funnel(new FunnelFilter("p", null, null, null, null));
+        FunnelReport fromDeals = query.funnel(new FunnelFilter("p", Instant.parse("2000-01-01T00:00:00Z"), null, null, null));
+        assertEquals(new FunnelReport.Totals(4, 3, 1, 0, 1.0), fromCounters.totals());
+        assertEquals(fromDeals.stages(), fromCounters.stages());
+        assertEquals(fromDeals.totals(), fromCounters.totals());
+        assertEquals(new FunnelReport.Totals(3, 2, 1, 0, 1.0), query.funnel(new FunnelFilter("p", null, null, "ann", null)).totals());
+        assertEquals(0, count(dataSource, "select count(*) from tally t where not exists (select 1 from tally_cell c where c.cell_id = t.cell_id)"),
+                "no counter without its cell");
+    }
+
+    private static long count(JdbcDataSource dataSource, String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static FunnelProjection.Delivery pipeline() {
+        List<PipelineDefined.PipelineStage> stages = List.of(new PipelineDefined.PipelineStage("lead", "Lead", 0, 10, "AWARENESS", null),
+                new PipelineDefined.PipelineStage("demo", "Demo", 1, 50, "CONSIDERATION", null));
+        return delivery(EventTypes.PIPELINE_DEFINED, "p", 0, T0, new PipelineDefined("p", "P", stages, List.of("Price"), T0, "test"));
+    }
+
+    private static FunnelProjection.Delivery created(String deal, String owner) {
+        return delivery(EventTypes.DEAL_CREATED, deal, 0, T0, new DealCreated(deal, "p", "Deal " + deal, new Money("100.00", "EUR"), owner,
+                "web", LocalDate.parse("2026-12-01"), null, null, LEAD, T0, "test"));
+    }
+
+    private static FunnelProjection.Delivery moved(String deal) {
+        Instant at = T0.plusSeconds(3600);
+        return delivery(EventTypes.DEAL_MOVED_TO_STAGE, deal, 1, at, new DealMovedToStage(deal, "p", LEAD, DEMO, at, "test"));
+    }
+
+    private static FunnelProjection.Delivery won(String deal) {
+        Instant at = T0.plusSeconds(7200);
+        return delivery(EventTypes.DEAL_WON, deal, 2, at, new DealWon(deal, "p", DEMO, new Money("100.00", "EUR"), at, "test"));
+    }
+
+    private static FunnelProjection.Delivery delivery(String type, String subject, long seq, Instant time, Object payload) {
+        return new FunnelProjection.Delivery(0, new DecodedEvent.Known(type, subject, seq, time, payload));
+    }
+}
