@@ -10,12 +10,10 @@ import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The pre-aggregated counters the funnel, phase and forecast queries read instead of scanning deals. Every
@@ -28,7 +26,7 @@ final class Tallies {
     /** What one counter counts (a row of tally_cell); unused keys are empty strings. Metrics and keys are listed in V4__tally.sql, V7 and V10. */
     record Cell(String pipelineId, String slice, String metric, String k1, String k2, String k3, String k4) implements Comparable<Cell> {
 
-        /** The order rows are written in, the same in every transaction, so concurrent writers never deadlock. */
+        /** The order new cells are created in, the same in every transaction, so concurrent writers never deadlock. */
         @Override
         public int compareTo(Cell o) {
             int c = pipelineId.compareTo(o.pipelineId);
@@ -112,66 +110,62 @@ final class Tallies {
     }
 
     /**
-     * Adds the non-zero changes to the counters: first to the cells that have a row, in one fixed order, so
-     * concurrent writers never deadlock on the shared rows; then new cells get their rows.
+     * Adds the non-zero changes to the counters: first to the cells that have a row, in the order of their ids (the
+     * same in every transaction, so concurrent writers never deadlock on the shared rows); then new cells get rows.
      */
     void write(Connection c, TallyCells cells) throws SQLException {
         List<Map.Entry<Cell, Delta>> changes = deltas.entrySet().stream()
-                .filter(e -> e.getValue().n != 0 || e.getValue().amount.signum() != 0)
-                .sorted(Map.Entry.comparingByKey()).toList();
+                .filter(e -> e.getValue().n != 0 || e.getValue().amount.signum() != 0).toList();
         deltas.clear();
         if (changes.isEmpty()) {
             return;
         }
-        Unwritten unwritten = addToExisting(c, changes, cells);
-        if (!unwritten.changes().isEmpty()) {
+        List<Map.Entry<Cell, Delta>> unwritten = addToExisting(c, changes, cells);
+        if (!unwritten.isEmpty()) {
             // a remembered id without a row (rolled back, or emptied by a rebuild) is looked up once more
-            unwritten.changes().forEach(e -> cells.forget(e.getKey()));
-            unwritten = addToExisting(c, unwritten.changes(), cells);
-            insertCounters(c, unwritten, cells);
+            unwritten.forEach(e -> cells.forget(e.getKey()));
+            insertCounters(c, addToExisting(c, unwritten, cells), cells);
         }
     }
 
-    /** Changes not added yet, with the id of their cell where the cell has one (same order). */
-    private record Unwritten(List<Map.Entry<Cell, Delta>> changes, List<Long> ids) {
-    }
-
-    private static Unwritten addToExisting(Connection c, List<Map.Entry<Cell, Delta>> changes, TallyCells cells) throws SQLException {
+    /** Adds to the counters of the cells that have a row; returns the changes of the others. */
+    private static List<Map.Entry<Cell, Delta>> addToExisting(Connection c, List<Map.Entry<Cell, Delta>> changes, TallyCells cells)
+            throws SQLException {
         List<Long> ids = cells.find(c, changes.stream().map(Map.Entry::getKey).toList());
-        List<Integer> tried = new ArrayList<>();
-        Set<Integer> unwritten = new TreeSet<>();
-        try (PreparedStatement update = c.prepareStatement("update tally set n = n + ?, amount = amount + ? where cell_id = ?")) {
-            for (int i = 0; i < changes.size(); i++) {
-                if (ids.get(i) == null) {
-                    unwritten.add(i);
-                } else {
-                    bind(update, ids.get(i), changes.get(i).getValue());
-                    tried.add(i);
-                }
+        List<Map.Entry<Cell, Delta>> unwritten = new ArrayList<>();
+        List<Integer> existing = new ArrayList<>();
+        for (int i = 0; i < changes.size(); i++) {
+            if (ids.get(i) == null) {
+                unwritten.add(changes.get(i));
+            } else {
+                existing.add(i);
             }
-            int[] counts = tried.isEmpty() ? new int[0] : update.executeBatch();
+        }
+        existing.sort(Comparator.comparing(ids::get));
+        try (PreparedStatement update = c.prepareStatement("update tally set n = n + ?, amount = amount + ? where cell_id = ?")) {
+            for (int i : existing) {
+                bind(update, ids.get(i), changes.get(i).getValue());
+            }
+            int[] counts = existing.isEmpty() ? new int[0] : update.executeBatch();
             for (int j = 0; j < counts.length; j++) {
                 if (counts[j] == 0) {
-                    unwritten.add(tried.get(j));
+                    unwritten.add(changes.get(existing.get(j)));
                 }
             }
         }
-        return new Unwritten(unwritten.stream().map(changes::get).toList(), unwritten.stream().map(ids::get).toList());
+        return unwritten;
     }
 
-    /** Inserts counter rows, creating the cells that have none. */
-    private static void insertCounters(Connection c, Unwritten unwritten, TallyCells cells) throws SQLException {
-        List<Cell> newCells = new ArrayList<>();
-        for (int i = 0; i < unwritten.changes().size(); i++) {
-            if (unwritten.ids().get(i) == null) {
-                newCells.add(unwritten.changes().get(i).getKey());
-            }
+    /** Creates the cells that have no row yet, in key order, with their counters. */
+    private static void insertCounters(Connection c, List<Map.Entry<Cell, Delta>> changes, TallyCells cells) throws SQLException {
+        if (changes.isEmpty()) {
+            return;
         }
-        Iterator<Long> created = cells.create(c, newCells).iterator();
+        List<Map.Entry<Cell, Delta>> sorted = changes.stream().sorted(Map.Entry.comparingByKey()).toList();
+        List<Long> ids = cells.create(c, sorted.stream().map(Map.Entry::getKey).toList());
         try (PreparedStatement insert = c.prepareStatement("insert into tally (n, amount, cell_id) values (?, ?, ?)")) {
-            for (int i = 0; i < unwritten.changes().size(); i++) {
-                Long id = unwritten.ids().get(i);
-                bind(insert, id == null ? created.next() : id, unwritten.changes().get(i).getValue());
+            for (int i = 0; i < sorted.size(); i++) {
+                bind(insert, ids.get(i), sorted.get(i).getValue());
             }
             insert.executeBatch();
         }
