@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.HdrHistogram.Histogram;
 
@@ -308,6 +309,7 @@ public final class BenchRunner {
             Latency l = load.run(endpoint.getKey() + " at " + deals + " deals", 1, Duration.ofSeconds(quick ? 1 : 5), call);
             report.latency("query", l, TARGETED.contains(endpoint.getKey()) ? "p99 < 10 ms at 1M" : null);
         }
+        keepUp(kafka, analytics, deals);
     }
 
     /** Mean records per applied batch, from the service's metrics. */
@@ -327,20 +329,63 @@ public final class BenchRunner {
     private long awaitProjection(String analytics, String pipelineId, int deals) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode freshness = json.readTree(http.send(HttpRequest.newBuilder(URI.create(analytics + "/api/v1/analytics/freshness")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode freshness = freshness(analytics);
             JsonNode funnel = json.readTree(http.send(HttpRequest.newBuilder(URI.create(analytics + "/api/v1/funnel?pipelineId=" + pipelineId)).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
             if (freshness.path("totalLag").asLong(-1) == 0 && funnel.path("totals").path("deals").asLong() == deals) {
-                long applied = 0;
-                for (JsonNode p : freshness.get("partitions")) {
-                    applied += p.get("appliedEvents").asLong();
-                }
-                return applied;
+                return applied(freshness);
             }
             Thread.sleep(200);
         }
         throw new IllegalStateException("the projection did not catch up within 30 minutes");
+    }
+
+    /**
+     * The target is a projection that keeps up with 20,000 events/s. Next to the flat-out load above (where the loader
+     * takes the CPU the projection would need), a second world is written at exactly that rate while the lag is sampled:
+     * a projection that keeps up applies as many events per second as are written and is done soon after the last write.
+     */
+    private void keepUp(String kafka, String analytics, int deals) throws Exception {
+        int rate = Integer.parseInt(options.getOrDefault("pace", "20000"));
+        int pacedDeals = Math.min(deals, 100_000);
+        String pipelineId = "bench-paced-" + pacedDeals;
+        long appliedBefore = applied(freshness(analytics));
+        AtomicLong maxLag = new AtomicLong();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        sampler.scheduleWithFixedDelay(() -> {
+            try {
+                maxLag.accumulateAndGet(freshness(analytics).path("totalLag").asLong(), Math::max);
+            } catch (Exception e) {
+                // a missed sample only makes the maximum less precise
+            }
+        }, 0, 500, TimeUnit.MILLISECONDS);
+        long start = System.nanoTime();
+        long events = new TopicLoader(kafka, rate).load(pipelineId, pacedDeals, 11);
+        double writeSeconds = (System.nanoTime() - start) / 1e9;
+        JsonNode atEnd = freshness(analytics);
+        sampler.shutdownNow();
+        awaitProjection(analytics, pipelineId, pacedDeals);
+        long afterLastWrite = Math.round((System.nanoTime() - start) / 1e6 - writeSeconds * 1000);
+        long appliedDuringWrites = applied(atEnd) - appliedBefore;
+        long lagAtEnd = atEnd.path("totalLag").asLong();
+        report.add("projection", "keeping up with a producer paced at " + rate + " events/s",
+                String.format(Locale.ROOT, "%.0f events/s", appliedDuringWrites / writeSeconds), ">= 20000/s",
+                String.format(Locale.ROOT, "applied while %d events were written in %.1f s (%.0f/s); lag at most %d events, %d when the"
+                        + " writes ended; all applied %d ms after the last write", events, writeSeconds, events / writeSeconds,
+                        Math.max(maxLag.get(), lagAtEnd), lagAtEnd, afterLastWrite));
+    }
+
+    private JsonNode freshness(String analytics) throws Exception {
+        return json.readTree(http.send(HttpRequest.newBuilder(URI.create(analytics + "/api/v1/analytics/freshness")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    private static long applied(JsonNode freshness) {
+        long applied = 0;
+        for (JsonNode p : freshness.get("partitions")) {
+            applied += p.get("appliedEvents").asLong();
+        }
+        return applied;
     }
 
     private void replay(String kafka, String analytics) throws Exception {

@@ -46,9 +46,19 @@ final class TopicLoader {
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private final String bootstrapServers;
+    private final int eventsPerSecond;
+    private long sent;
+    private long startNanos;
 
+    /** A loader that writes as fast as the broker takes it. */
     TopicLoader(String bootstrapServers) {
+        this(bootstrapServers, 0);
+    }
+
+    /** A loader that writes {@code eventsPerSecond} events a second (0: as fast as it can). */
+    TopicLoader(String bootstrapServers, int eventsPerSecond) {
         this.bootstrapServers = bootstrapServers;
+        this.eventsPerSecond = eventsPerSecond;
     }
 
     private static StageInfo stage(int i) {
@@ -59,6 +69,8 @@ final class TopicLoader {
     long load(String pipelineId, int deals, long seed) throws Exception {
         AtomicReference<Exception> failure = new AtomicReference<>();
         long events = 0;
+        sent = 0;
+        startNanos = System.nanoTime();
         try (KafkaProducer<String, CloudEvent> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
@@ -129,5 +141,17 @@ final class TopicLoader {
                 failure.compareAndSet(null, e);
             }
         });
+        pace();
+    }
+
+    /** Waits, every hundred events, until the events sent so far are due at the configured rate. */
+    private void pace() throws InterruptedException {
+        if (eventsPerSecond > 0 && ++sent % 100 == 0) {
+            long due = startNanos + sent * 1_000_000_000L / eventsPerSecond;
+            long early = due - System.nanoTime();
+            if (early > 0) {
+                Thread.sleep(early / 1_000_000, (int) (early % 1_000_000));
+            }
+        }
     }
 }
