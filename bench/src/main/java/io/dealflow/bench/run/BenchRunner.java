@@ -346,7 +346,7 @@ public final class BenchRunner {
      * a projection that keeps up applies as many events per second as are written and is done soon after the last write.
      */
     private void keepUp(String kafka, String analytics, int deals) throws Exception {
-        int rate = Integer.parseInt(options.getOrDefault("pace", "20000"));
+        int rate = Integer.parseInt(options.getOrDefault("pace", "25000"));
         int pacedDeals = Math.min(deals, 100_000);
         String pipelineId = "bench-paced-" + pacedDeals;
         long appliedBefore = applied(freshness(analytics));
