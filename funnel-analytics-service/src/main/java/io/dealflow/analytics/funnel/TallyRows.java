@@ -4,24 +4,24 @@ import io.dealflow.analytics.common.Jdbc;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads the projection's pre-aggregated counters: what each counts in {@code tally_cell}, its totals in {@code tally}
- * (described in V4__tally.sql, V7, V10 and V11).
+ * Reads the projection's pre-aggregated counters (described in V4__tally.sql, V7, V10; stored as V11 says): the
+ * groups of the slice and metrics asked for, then each group's counters as one range of ids.
  */
 public final class TallyRows {
 
     public record Row(String metric, String k1, String k2, String k3, String k4, long n, BigDecimal amount) {
     }
 
-    private static final String COUNTERS = "c.metric, c.k1, c.k2, c.k3, c.k4, t.n, t.amount from tally_cell c"
-            + " join tally t on t.cell_id = c.cell_id where t.n <> 0 and c.pipeline_id = ? and ";
+    private static final String COUNTERS = "g.slice, g.metric, t.k1, t.k2, t.k3, t.k4, t.n, t.amount from tally_group g join tally t"
+            + " on t.cell_id >= g.group_id * 4294967296 and t.cell_id < (g.group_id + 1) * 4294967296 where g.pipeline_id = ? and ";
 
     private TallyRows() {
     }
@@ -31,39 +31,56 @@ public final class TallyRows {
      * Counters that went back to zero (all their deals moved on) are left out.
      */
     public static List<Row> read(Connection c, FunnelFilter filter, String... metrics) throws SQLException {
-        List<Object> args = new ArrayList<>(List.of(filter.pipelineId(), filter.slice()));
-        args.addAll(List.of(metrics));
-        List<Row> rows = new ArrayList<>();
-        Jdbc.query(c, "select " + COUNTERS + "c.slice = ? and " + metricIn(metrics), args, rs -> rows.add(row(rs, 1)));
-        return rows;
+        return all(readSlices(c, filter.pipelineId(), "g.slice = ?", filter.slice(), metrics));
     }
 
     /** The rows of these metrics of every creation-month slice in the filter's whole-month window. */
     public static List<Row> readMonths(Connection c, FunnelFilter filter, String... metrics) throws SQLException {
         List<Object> args = new ArrayList<>(List.of(filter.pipelineId(), filter.firstMonthSlice(), filter.endMonthSlice()));
         args.addAll(List.of(metrics));
-        List<Row> rows = new ArrayList<>();
-        Jdbc.query(c, "select " + COUNTERS + "c.slice >= ? and c.slice < ? and " + metricIn(metrics), args, rs -> rows.add(row(rs, 1)));
-        return rows;
+        Map<String, Map<List<String>, Row>> slices = new TreeMap<>();
+        Jdbc.query(c, "select " + COUNTERS + "g.slice >= ? and g.slice < ? and " + metricIn(metrics), args, rs -> add(slices, "months",
+                new Row(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getBigDecimal(8))));
+        return all(withoutZeros(slices));
     }
 
     /** The rows of these metrics for every slice starting with {@code slicePrefix} ("owner:", "source:"), by slice. */
     public static Map<String, List<Row>> readSlices(Connection c, String pipelineId, String slicePrefix, String... metrics) throws SQLException {
-        List<Object> args = new ArrayList<>(List.of(pipelineId, slicePrefix + "%"));
+        return readSlices(c, pipelineId, "g.slice like ?", slicePrefix + "%", metrics);
+    }
+
+    private static Map<String, List<Row>> readSlices(Connection c, String pipelineId, String sliceCondition, String slice, String... metrics)
+            throws SQLException {
+        List<Object> args = new ArrayList<>(List.of(pipelineId, slice));
         args.addAll(List.of(metrics));
-        Map<String, List<Row>> slices = new TreeMap<>();
-        Jdbc.query(c, "select c.slice, " + COUNTERS + "c.slice like ? and " + metricIn(metrics), args,
-                rs -> slices.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(row(rs, 2)));
-        return slices;
+        Map<String, Map<List<String>, Row>> slices = new TreeMap<>();
+        Jdbc.query(c, "select " + COUNTERS + sliceCondition + " and " + metricIn(metrics), args, rs -> add(slices, rs.getString(1),
+                new Row(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getBigDecimal(8))));
+        return withoutZeros(slices);
+    }
+
+    /** Two instances may have created the same counter at the same moment: rows with the same key add up. */
+    private static void add(Map<String, Map<List<String>, Row>> slices, String slice, Row row) {
+        slices.computeIfAbsent(slice, s -> new LinkedHashMap<>()).merge(List.of(row.metric(), row.k1(), row.k2(), row.k3(), row.k4()), row,
+                (a, b) -> new Row(a.metric(), a.k1(), a.k2(), a.k3(), a.k4(), a.n() + b.n(), a.amount().add(b.amount())));
+    }
+
+    private static Map<String, List<Row>> withoutZeros(Map<String, Map<List<String>, Row>> slices) {
+        Map<String, List<Row>> rows = new TreeMap<>();
+        slices.forEach((slice, counters) -> {
+            List<Row> nonZero = counters.values().stream().filter(r -> r.n() != 0).toList();
+            if (!nonZero.isEmpty()) {
+                rows.put(slice, nonZero);
+            }
+        });
+        return rows;
+    }
+
+    private static List<Row> all(Map<String, List<Row>> slices) {
+        return slices.values().stream().flatMap(List::stream).toList();
     }
 
     private static String metricIn(String... metrics) {
-        return "c.metric in (" + "?,".repeat(metrics.length - 1) + "?)";
-    }
-
-    /** The row whose columns metric, k1…k4, n, amount start at {@code first}. */
-    private static Row row(ResultSet rs, int first) throws SQLException {
-        return new Row(rs.getString(first), rs.getString(first + 1), rs.getString(first + 2), rs.getString(first + 3),
-                rs.getString(first + 4), rs.getLong(first + 5), rs.getBigDecimal(first + 6));
+        return "g.metric in (" + "?,".repeat(metrics.length - 1) + "?)";
     }
 }

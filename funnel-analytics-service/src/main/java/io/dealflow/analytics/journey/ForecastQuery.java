@@ -18,6 +18,7 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,9 +146,11 @@ public class ForecastQuery {
                     owners.add(new ForecastReport.Count(filter.ownerId(), total[0]));
                 }
             } else {
-                Jdbc.query(c, "select c.k1, t.n from tally_cell c join tally t on t.cell_id = c.cell_id where c.pipeline_id = ?"
-                                + " and c.slice = ? and c.metric = 'slips.owner' and t.n > 0 order by t.n desc, c.k1 limit 20", List.of(filter.pipelineId(), FunnelFilter.ALL_DEALS),
-                        rs -> owners.add(new ForecastReport.Count(rs.getString(1).isEmpty() ? null : rs.getString(1), rs.getLong(2))));
+                TallyRows.read(c, new FunnelFilter(filter.pipelineId(), null, null, null, null), "slips.owner").stream()
+                        .filter(row -> row.n() > 0)
+                        .sorted(Comparator.comparingLong(TallyRows.Row::n).reversed().thenComparing(TallyRows.Row::k1))
+                        .limit(20)
+                        .forEach(row -> owners.add(new ForecastReport.Count(row.k1().isEmpty() ? null : row.k1(), row.n())));
             }
         } else {
             Jdbc.query(c, "select coalesce(sum(d.close_slips), 0) from deal d where " + where, args, rs -> total[0] = rs.getLong(1));

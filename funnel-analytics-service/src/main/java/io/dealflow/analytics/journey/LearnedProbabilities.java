@@ -1,7 +1,7 @@
 package io.dealflow.analytics.journey;
 
-import io.dealflow.analytics.common.Jdbc;
 import io.dealflow.analytics.funnel.FunnelFilter;
+import io.dealflow.analytics.funnel.TallyRows;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -29,14 +29,18 @@ final class LearnedProbabilities {
         long[] won = {0};
         Map<Integer, Long> lostByMax = new HashMap<>();
         // the projection counts closed deals per day, status and furthest stage
-        Jdbc.query(c, "select c.k2, c.k3, sum(t.n) from tally_cell c join tally t on t.cell_id = c.cell_id where c.pipeline_id = ?"
-                + " and c.slice = ? and c.metric = 'closed' and c.k1 >= ? and c.k1 < ? group by c.k2, c.k3", List.of(pipeline.pipelineId(), FunnelFilter.ALL_DEALS, firstDay.toString(), endDay.toString()), rs -> {
-            if ("WON".equals(rs.getString(1))) {
-                won[0] += rs.getLong(3);
-            } else {
-                lostByMax.merge(Integer.parseInt(rs.getString(2)), rs.getLong(3), Long::sum);
+        String first = firstDay.toString();
+        String end = endDay.toString();
+        for (TallyRows.Row row : TallyRows.read(c, new FunnelFilter(pipeline.pipelineId(), null, null, null, null), "closed")) {
+            if (row.k1().compareTo(first) < 0 || row.k1().compareTo(end) >= 0) {
+                continue;
             }
-        });
+            if ("WON".equals(row.k2())) {
+                won[0] += row.n();
+            } else {
+                lostByMax.merge(Integer.parseInt(row.k3()), row.n(), Long::sum);
+            }
+        }
         List<Long> reached = new ArrayList<>();
         for (PipelineStages.Stage stage : pipeline.stages()) {
             long r = won[0];

@@ -101,11 +101,12 @@ public class FunnelProjection {
                 }
                 deals.values().forEach(d -> counters.add(d, 1));
                 DealStateStore.save(c, deals.values());
-                counters.write(c, cells);
+                TallyCells.Created created = counters.write(c, cells);
                 for (var entry : partitions.entrySet()) {
                     progress(c, entry.getKey(), entry.getValue());
                 }
                 c.commit();
+                cells.remember(created);
                 Summary summary = new Summary(partitions.values().stream().mapToInt(t -> t.applied).sum(),
                         partitions.values().stream().mapToInt(t -> t.duplicates).sum(),
                         partitions.values().stream().mapToInt(t -> t.unknown).sum(),
@@ -170,7 +171,7 @@ public class FunnelProjection {
     public void truncate() {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            for (String table : List.of("tally", "tally_cell", "stage_visit", "deal_amount", "close_date_change", "deal",
+            for (String table : List.of("tally", "tally_group", "stage_visit", "deal_amount", "close_date_change", "deal",
                     "pipeline_stage", "pipeline_state", "partition_progress")) {
                 update(c, "delete from " + table);
             }

@@ -19,24 +19,15 @@ import java.util.Map;
  * The pre-aggregated counters the funnel, phase and forecast queries read instead of scanning deals. Every
  * counter is the sum, over the deals of a slice, of what each deal contributes ({@link #add}); a batch adds
  * each touched deal's contribution after the batch and subtracts the one from before, so the counters always
- * equal a recount from the deal tables. Slices: all deals of a pipeline, per owner, per source.
+ * equal a recount from the deal tables. Slices: all deals of a pipeline, per owner, per source, per creation month.
  */
 final class Tallies {
 
-    /** What one counter counts (a row of tally_cell); unused keys are empty strings. Metrics and keys are listed in V4__tally.sql, V7 and V10. */
-    record Cell(String pipelineId, String slice, String metric, String k1, String k2, String k3, String k4) implements Comparable<Cell> {
-
-        /** The order new cells are created in, the same in every transaction, so concurrent writers never deadlock. */
-        @Override
-        public int compareTo(Cell o) {
-            int c = pipelineId.compareTo(o.pipelineId);
-            c = c != 0 ? c : slice.compareTo(o.slice);
-            c = c != 0 ? c : metric.compareTo(o.metric);
-            c = c != 0 ? c : k1.compareTo(o.k1);
-            c = c != 0 ? c : k2.compareTo(o.k2);
-            c = c != 0 ? c : k3.compareTo(o.k3);
-            return c != 0 ? c : k4.compareTo(o.k4);
-        }
+    /**
+     * What one counter counts: its group (pipeline, slice, metric) and keys; unused keys are empty strings. Metrics
+     * and keys are listed in V4__tally.sql, V7 and V10; how they are stored in V11.
+     */
+    record Cell(String pipelineId, String slice, String metric, String k1, String k2, String k3, String k4) {
     }
 
     private static final class Delta {
@@ -112,20 +103,19 @@ final class Tallies {
     /**
      * Adds the non-zero changes to the counters: first to the cells that have a row, in the order of their ids (the
      * same in every transaction, so concurrent writers never deadlock on the shared rows); then new cells get rows.
+     * Returns the ids created, to {@link TallyCells#remember} once the transaction committed.
      */
-    void write(Connection c, TallyCells cells) throws SQLException {
+    TallyCells.Created write(Connection c, TallyCells cells) throws SQLException {
         List<Map.Entry<Cell, Delta>> changes = deltas.entrySet().stream()
                 .filter(e -> e.getValue().n != 0 || e.getValue().amount.signum() != 0).toList();
         deltas.clear();
-        if (changes.isEmpty()) {
-            return;
-        }
         List<Map.Entry<Cell, Delta>> unwritten = addToExisting(c, changes, cells);
-        if (!unwritten.isEmpty()) {
-            // a remembered id without a row (rolled back, or emptied by a rebuild) is looked up once more
-            unwritten.forEach(e -> cells.forget(e.getKey()));
-            insertCounters(c, addToExisting(c, unwritten, cells), cells);
+        if (unwritten.isEmpty()) {
+            return TallyCells.Created.NOTHING;
         }
+        // a remembered id without a row (the tables were emptied by a rebuild) is looked up once more
+        unwritten.forEach(e -> cells.forget(e.getKey()));
+        return insertCounters(c, addToExisting(c, unwritten, cells), cells);
     }
 
     /** Adds to the counters of the cells that have a row; returns the changes of the others. */
@@ -141,12 +131,19 @@ final class Tallies {
                 existing.add(i);
             }
         }
+        if (existing.isEmpty()) {
+            return unwritten;
+        }
         existing.sort(Comparator.comparing(ids::get));
         try (PreparedStatement update = c.prepareStatement("update tally set n = n + ?, amount = amount + ? where cell_id = ?")) {
             for (int i : existing) {
-                bind(update, ids.get(i), changes.get(i).getValue());
+                Delta delta = changes.get(i).getValue();
+                update.setLong(1, delta.n);
+                update.setBigDecimal(2, delta.amount);
+                update.setLong(3, ids.get(i));
+                update.addBatch();
             }
-            int[] counts = existing.isEmpty() ? new int[0] : update.executeBatch();
+            int[] counts = update.executeBatch();
             for (int j = 0; j < counts.length; j++) {
                 if (counts[j] == 0) {
                     unwritten.add(changes.get(existing.get(j)));
@@ -156,26 +153,29 @@ final class Tallies {
         return unwritten;
     }
 
-    /** Creates the cells that have no row yet, in key order, with their counters. */
-    private static void insertCounters(Connection c, List<Map.Entry<Cell, Delta>> changes, TallyCells cells) throws SQLException {
+    /** Creates the cells that have no row yet, with their counters. */
+    private static TallyCells.Created insertCounters(Connection c, List<Map.Entry<Cell, Delta>> changes, TallyCells cells) throws SQLException {
         if (changes.isEmpty()) {
-            return;
+            return TallyCells.Created.NOTHING;
         }
-        List<Map.Entry<Cell, Delta>> sorted = changes.stream().sorted(Map.Entry.comparingByKey()).toList();
-        List<Long> ids = cells.create(c, sorted.stream().map(Map.Entry::getKey).toList());
-        try (PreparedStatement insert = c.prepareStatement("insert into tally (n, amount, cell_id) values (?, ?, ?)")) {
-            for (int i = 0; i < sorted.size(); i++) {
-                bind(insert, ids.get(i), sorted.get(i).getValue());
+        TallyCells.Created created = cells.create(c, changes.stream().map(Map.Entry::getKey).toList());
+        try (PreparedStatement insert = c.prepareStatement(
+                "insert into tally (cell_id, k1, k2, k3, k4, n, amount) values (?, ?, ?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < changes.size(); i++) {
+                Cell cell = changes.get(i).getKey();
+                Delta delta = changes.get(i).getValue();
+                insert.setLong(1, created.ids().get(i));
+                insert.setString(2, cell.k1());
+                insert.setString(3, cell.k2());
+                insert.setString(4, cell.k3());
+                insert.setString(5, cell.k4());
+                insert.setLong(6, delta.n);
+                insert.setBigDecimal(7, delta.amount);
+                insert.addBatch();
             }
             insert.executeBatch();
         }
-    }
-
-    private static void bind(PreparedStatement statement, long cellId, Delta delta) throws SQLException {
-        statement.setLong(1, delta.n);
-        statement.setBigDecimal(2, delta.amount);
-        statement.setLong(3, cellId);
-        statement.addBatch();
+        return created;
     }
 
     private void flags(String pipelineId, String slice, String kind, String key, DealState.Reached r, int sign) {

@@ -19,7 +19,7 @@ public final class TallyBackfill {
     public static void refill(Connection c) throws SQLException {
         try (java.sql.Statement statement = c.createStatement()) {
             statement.executeUpdate("delete from tally");
-            statement.executeUpdate("delete from tally_cell");
+            statement.executeUpdate("delete from tally_group");
         }
         fill(c);
     }
@@ -33,7 +33,8 @@ public final class TallyBackfill {
             for (DealState deal : DealStateStore.load(c, ids.subList(from, Math.min(ids.size(), from + CHUNK))).values()) {
                 tallies.add(deal, 1);
             }
-            tallies.write(c, cells);
+            // one transaction throughout, so what a chunk created is there for the next
+            cells.remember(tallies.write(c, cells));
         }
     }
 }
