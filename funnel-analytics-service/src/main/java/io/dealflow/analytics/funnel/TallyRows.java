@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,15 +14,19 @@ import java.util.TreeMap;
 
 /**
  * Reads the projection's pre-aggregated counters (described in V4__tally.sql, V7, V10; stored as V11 says): the
- * groups of the slice and metrics asked for, then each group's counters as one range of ids.
+ * groups of the slices and metrics asked for, then each group's counts and keys as one range of ids.
  */
 public final class TallyRows {
 
     public record Row(String metric, String k1, String k2, String k3, String k4, long n, BigDecimal amount) {
     }
 
-    private static final String COUNTERS = "g.slice, g.metric, t.k1, t.k2, t.k3, t.k4, t.n, t.amount from tally_group g join tally t"
-            + " on t.cell_id >= g.group_id * 4294967296 and t.cell_id < (g.group_id + 1) * 4294967296 where g.pipeline_id = ? and ";
+    private record Count(long n, BigDecimal amount) {
+    }
+
+    /** Ranges of a table's ids that belong to the groups selected by the condition that follows. */
+    private static final String GROUP_RANGES = " from tally_group g join %s t on t.cell_id >= g.group_id * 4294967296"
+            + " and t.cell_id < (g.group_id + 1) * 4294967296 where g.pipeline_id = ? and ";
 
     private TallyRows() {
     }
@@ -31,31 +36,42 @@ public final class TallyRows {
      * Counters that went back to zero (all their deals moved on) are left out.
      */
     public static List<Row> read(Connection c, FunnelFilter filter, String... metrics) throws SQLException {
-        return all(readSlices(c, filter.pipelineId(), "g.slice = ?", filter.slice(), metrics));
+        return all(read(c, filter.pipelineId(), "g.slice = ?", List.of(filter.slice()), metrics));
     }
 
-    /** The rows of these metrics of every creation-month slice in the filter's whole-month window. */
+    /** The rows of these metrics of every creation-month slice in the filter's whole-month window, added up. */
     public static List<Row> readMonths(Connection c, FunnelFilter filter, String... metrics) throws SQLException {
-        List<Object> args = new ArrayList<>(List.of(filter.pipelineId(), filter.firstMonthSlice(), filter.endMonthSlice()));
-        args.addAll(List.of(metrics));
-        Map<String, Map<List<String>, Row>> slices = new TreeMap<>();
-        Jdbc.query(c, "select " + COUNTERS + "g.slice >= ? and g.slice < ? and " + metricIn(metrics), args, rs -> add(slices, "months",
-                new Row(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getBigDecimal(8))));
-        return all(withoutZeros(slices));
+        Map<String, List<Row>> months = read(c, filter.pipelineId(), "g.slice >= ? and g.slice < ?",
+                List.of(filter.firstMonthSlice(), filter.endMonthSlice()), metrics);
+        Map<String, Map<List<String>, Row>> window = new TreeMap<>();
+        months.values().forEach(rows -> rows.forEach(row -> add(window, "", row)));
+        return all(withoutZeros(window));
     }
 
     /** The rows of these metrics for every slice starting with {@code slicePrefix} ("owner:", "source:"), by slice. */
     public static Map<String, List<Row>> readSlices(Connection c, String pipelineId, String slicePrefix, String... metrics) throws SQLException {
-        return readSlices(c, pipelineId, "g.slice like ?", slicePrefix + "%", metrics);
+        return read(c, pipelineId, "g.slice like ?", List.of(slicePrefix + "%"), metrics);
     }
 
-    private static Map<String, List<Row>> readSlices(Connection c, String pipelineId, String sliceCondition, String slice, String... metrics)
+    /** Reads the counts and the keys of the selected groups, each as one range of ids, and puts them together. */
+    private static Map<String, List<Row>> read(Connection c, String pipelineId, String sliceCondition, List<Object> sliceArgs, String... metrics)
             throws SQLException {
-        List<Object> args = new ArrayList<>(List.of(pipelineId, slice));
+        List<Object> args = new ArrayList<>();
+        args.add(pipelineId);
+        args.addAll(sliceArgs);
         args.addAll(List.of(metrics));
+        String groups = sliceCondition + " and g.metric in (" + "?,".repeat(metrics.length - 1) + "?)";
+        Map<Long, Count> counts = new HashMap<>();
+        Jdbc.query(c, "select t.cell_id, t.n, t.amount" + GROUP_RANGES.formatted("tally") + groups + " and t.n <> 0", args,
+                rs -> counts.put(rs.getLong(1), new Count(rs.getLong(2), rs.getBigDecimal(3))));
         Map<String, Map<List<String>, Row>> slices = new TreeMap<>();
-        Jdbc.query(c, "select " + COUNTERS + sliceCondition + " and " + metricIn(metrics), args, rs -> add(slices, rs.getString(1),
-                new Row(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7), rs.getBigDecimal(8))));
+        Jdbc.query(c, "select t.cell_id, g.slice, g.metric, t.k1, t.k2, t.k3, t.k4" + GROUP_RANGES.formatted("tally_key") + groups, args, rs -> {
+            Count count = counts.get(rs.getLong(1));
+            if (count != null) {
+                add(slices, rs.getString(2), new Row(rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                        count.n(), count.amount()));
+            }
+        });
         return withoutZeros(slices);
     }
 
@@ -78,9 +94,5 @@ public final class TallyRows {
 
     private static List<Row> all(Map<String, List<Row>> slices) {
         return slices.values().stream().flatMap(List::stream).toList();
-    }
-
-    private static String metricIn(String... metrics) {
-        return "g.metric in (" + "?,".repeat(metrics.length - 1) + "?)";
     }
 }

@@ -62,20 +62,21 @@ final class TallyCells {
         Jdbc.query(c, "select group_id from tally_group where pipeline_id = ? and slice = ? and metric = ? order by group_id",
                 List.of(group.pipelineId(), group.slice(), group.metric()), rs -> groupIds.add(rs.getLong(1)));
         for (long groupId : groupIds) {
-            Jdbc.query(c, "select cell_id, k1, k2, k3, k4 from tally where cell_id >= ? and cell_id < ? order by cell_id",
+            Jdbc.query(c, "select cell_id, k1, k2, k3, k4 from tally_key where cell_id >= ? and cell_id < ? order by cell_id",
                     List.of(groupId * GROUP_SPAN, (groupId + 1) * GROUP_SPAN), rs -> ids.putIfAbsent(new Tallies.Cell(group.pipelineId(),
                             group.slice(), group.metric(), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)), rs.getLong(1)));
         }
         groups.put(group, groupIds.isEmpty() ? NO_GROUP : groupIds.get(0));
     }
 
-    /** Creates the rows of the groups these new cells need and returns the cells' ids (in {@link Created#ids()}, same order). */
+    /** Creates the key rows of these new cells (and of the groups they need) and returns their ids ({@link Created#ids()}, same order). */
     Created create(Connection c, List<Tallies.Cell> cells) throws SQLException {
         Map<Group, Long> newGroups = new HashMap<>();
         List<Long> created = new ArrayList<>(cells.size());
         Map<Tallies.Cell, Long> newCells = new HashMap<>();
         try (PreparedStatement insertGroup = c.prepareStatement(
-                "insert into tally_group (group_id, pipeline_id, slice, metric) values (?, ?, ?, ?)")) {
+                "insert into tally_group (group_id, pipeline_id, slice, metric) values (?, ?, ?, ?)");
+             PreparedStatement insertKey = c.prepareStatement("insert into tally_key (cell_id, k1, k2, k3, k4) values (?, ?, ?, ?, ?)")) {
             List<Long> numbers = next(c, "tally_cell_id", cells.size());
             for (int i = 0; i < cells.size(); i++) {
                 Group group = Group.of(cells.get(i));
@@ -93,10 +94,18 @@ final class TallyCells {
                     newGroups.put(group, groupId);
                 }
                 long id = groupId * GROUP_SPAN + numbers.get(i) % GROUP_SPAN;
+                Tallies.Cell cell = cells.get(i);
+                insertKey.setLong(1, id);
+                insertKey.setString(2, cell.k1());
+                insertKey.setString(3, cell.k2());
+                insertKey.setString(4, cell.k3());
+                insertKey.setString(5, cell.k4());
+                insertKey.addBatch();
                 created.add(id);
-                newCells.put(cells.get(i), id);
+                newCells.put(cell, id);
             }
             insertGroup.executeBatch();
+            insertKey.executeBatch();
         }
         return new Created(created, newCells, newGroups);
     }
