@@ -13,7 +13,7 @@ import java.util.TreeMap;
 
 /**
  * Reads the projection's pre-aggregated counters (described in V4__tally.sql, V7, V10; stored as V11 says): the
- * groups of the slices and metrics asked for, then their counters down the group index.
+ * groups of the slices and metrics asked for, their counters' keys by group and the counts by id.
  */
 public final class TallyRows {
 
@@ -22,8 +22,8 @@ public final class TallyRows {
 
 
     /** The counters of the groups selected by the conditions that follow. */
-    private static final String COUNTERS = "select g.slice, g.metric, t.k1, t.k2, t.k3, t.k4, t.n, t.amount from tally_group g"
-            + " join tally t on t.group_id = g.group_id where t.n <> 0 and g.pipeline_id = ? and ";
+    private static final String COUNTERS = "select g.slice, g.metric, k.k1, k.k2, k.k3, k.k4, t.n, t.amount from tally_group g"
+            + " join tally_key k on k.group_id = g.group_id join tally t on t.cell_id = k.cell_id where t.n <> 0 and g.pipeline_id = ? and ";
 
     private TallyRows() {
     }
@@ -38,7 +38,7 @@ public final class TallyRows {
 
     /** The rows of one metric of the filter's slice whose first key lies in [{@code fromK1}, {@code toK1}), e.g. a range of days. */
     public static List<Row> readRange(Connection c, FunnelFilter filter, String metric, String fromK1, String toK1) throws SQLException {
-        return all(read(c, filter.pipelineId(), "g.slice = ? and t.k1 >= ? and t.k1 < ?", List.of(filter.slice(), fromK1, toK1), metric));
+        return all(read(c, filter.pipelineId(), "g.slice = ? and k.k1 >= ? and k.k1 < ?", List.of(filter.slice(), fromK1, toK1), metric));
     }
 
     /** The rows of these metrics of every creation-month slice in the filter's whole-month window, added up. */

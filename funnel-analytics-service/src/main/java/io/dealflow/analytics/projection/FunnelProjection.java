@@ -171,7 +171,7 @@ public class FunnelProjection {
     public void truncate() {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            for (String table : List.of("tally", "tally_group", "stage_visit", "deal_amount", "close_date_change", "deal",
+            for (String table : List.of("tally", "tally_key", "tally_group", "stage_visit", "deal_amount", "close_date_change", "deal",
                     "pipeline_stage", "pipeline_state", "partition_progress")) {
                 update(c, "delete from " + table);
             }

@@ -26,7 +26,7 @@ final class PlannerStatistics {
         next = applied * 2;
         if (Database.isPostgres(c)) {
             try (Statement s = c.createStatement()) {
-                s.execute("analyze deal, stage_visit, tally, tally_group");
+                s.execute("analyze deal, stage_visit, tally, tally_key, tally_group");
             }
             c.commit();
         }

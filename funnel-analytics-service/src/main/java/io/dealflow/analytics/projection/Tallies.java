@@ -159,19 +159,12 @@ final class Tallies {
             return TallyCells.Created.NOTHING;
         }
         TallyCells.Created created = cells.create(c, changes.stream().map(Map.Entry::getKey).toList());
-        try (PreparedStatement insert = c.prepareStatement(
-                "insert into tally (cell_id, group_id, k1, k2, k3, k4, n, amount) values (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement insert = c.prepareStatement("insert into tally (cell_id, n, amount) values (?, ?, ?)")) {
             for (int i = 0; i < changes.size(); i++) {
-                Cell cell = changes.get(i).getKey();
                 Delta delta = changes.get(i).getValue();
                 insert.setLong(1, created.ids().get(i));
-                insert.setLong(2, created.groupIds().get(i));
-                insert.setString(3, cell.k1());
-                insert.setString(4, cell.k2());
-                insert.setString(5, cell.k3());
-                insert.setString(6, cell.k4());
-                insert.setLong(7, delta.n);
-                insert.setBigDecimal(8, delta.amount);
+                insert.setLong(2, delta.n);
+                insert.setBigDecimal(3, delta.amount);
                 insert.addBatch();
             }
             insert.executeBatch();

@@ -19,6 +19,7 @@ public final class TallyBackfill {
     public static void refill(Connection c) throws SQLException {
         try (java.sql.Statement statement = c.createStatement()) {
             statement.executeUpdate("delete from tally");
+            statement.executeUpdate("delete from tally_key");
             statement.executeUpdate("delete from tally_group");
         }
         fill(c);

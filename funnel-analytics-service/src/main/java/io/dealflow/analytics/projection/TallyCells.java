@@ -31,9 +31,9 @@ final class TallyCells {
     }
 
     /** What a transaction created, to remember once it committed. */
-    record Created(List<Long> ids, List<Long> groupIds, Map<Tallies.Cell, Long> cells, Map<Group, Long> groups) {
+    record Created(List<Long> ids, Map<Tallies.Cell, Long> cells, Map<Group, Long> groups) {
 
-        static final Created NOTHING = new Created(List.of(), List.of(), Map.of(), Map.of());
+        static final Created NOTHING = new Created(List.of(), Map.of(), Map.of());
     }
 
     private final Map<Tallies.Cell, Long> ids = new ConcurrentHashMap<>();
@@ -60,21 +60,22 @@ final class TallyCells {
         Jdbc.query(c, "select group_id from tally_group where pipeline_id = ? and slice = ? and metric = ? order by group_id",
                 List.of(group.pipelineId(), group.slice(), group.metric()), rs -> groupIds.add(rs.getLong(1)));
         for (long groupId : groupIds) {
-            Jdbc.query(c, "select cell_id, k1, k2, k3, k4 from tally where group_id = ? order by cell_id",
+            Jdbc.query(c, "select cell_id, k1, k2, k3, k4 from tally_key where group_id = ? order by cell_id",
                     List.of(groupId), rs -> ids.putIfAbsent(new Tallies.Cell(group.pipelineId(),
                             group.slice(), group.metric(), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)), rs.getLong(1)));
         }
         groups.put(group, groupIds.isEmpty() ? NO_GROUP : groupIds.get(0));
     }
 
-    /** Creates the groups these new cells need and returns the cells' new ids ({@link Created#ids()}, same order) and groups. */
+    /** Creates the key rows of these new cells (and of the groups they need) and returns their ids ({@link Created#ids()}, same order). */
     Created create(Connection c, List<Tallies.Cell> cells) throws SQLException {
         Map<Group, Long> newGroups = new HashMap<>();
-        List<Long> groupIds = new ArrayList<>(cells.size());
-        List<Long> created = next(c, "tally_cell_id", cells.size());
+        List<Long> created = new ArrayList<>(cells.size());
         Map<Tallies.Cell, Long> newCells = new HashMap<>();
         try (PreparedStatement insertGroup = c.prepareStatement(
-                "insert into tally_group (group_id, pipeline_id, slice, metric) values (?, ?, ?, ?)")) {
+                "insert into tally_group (group_id, pipeline_id, slice, metric) values (?, ?, ?, ?)");
+             PreparedStatement insertKey = c.prepareStatement("insert into tally_key (cell_id, group_id, k1, k2, k3, k4) values (?, ?, ?, ?, ?, ?)")) {
+            List<Long> newIds = next(c, "tally_cell_id", cells.size());
             for (int i = 0; i < cells.size(); i++) {
                 Group group = Group.of(cells.get(i));
                 Long groupId = newGroups.get(group);
@@ -90,12 +91,22 @@ final class TallyCells {
                     insertGroup.addBatch();
                     newGroups.put(group, groupId);
                 }
-                groupIds.add(groupId);
-                newCells.put(cells.get(i), created.get(i));
+                long id = newIds.get(i);
+                Tallies.Cell cell = cells.get(i);
+                insertKey.setLong(1, id);
+                insertKey.setLong(2, groupId);
+                insertKey.setString(3, cell.k1());
+                insertKey.setString(4, cell.k2());
+                insertKey.setString(5, cell.k3());
+                insertKey.setString(6, cell.k4());
+                insertKey.addBatch();
+                created.add(id);
+                newCells.put(cell, id);
             }
             insertGroup.executeBatch();
+            insertKey.executeBatch();
         }
-        return new Created(created, groupIds, newCells, newGroups);
+        return new Created(created, newCells, newGroups);
     }
 
     /** After the transaction that created them committed. */

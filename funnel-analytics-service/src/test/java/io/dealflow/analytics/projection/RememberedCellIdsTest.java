@@ -68,8 +68,10 @@ class RememberedCellIdsTest {
         assertEquals(fromDeals.stages(), fromCounters.stages());
         assertEquals(fromDeals.totals(), fromCounters.totals());
         assertEquals(new FunnelReport.Totals(3, 2, 1, 0, 1.0), query.funnel(new FunnelFilter("p", null, null, "ann", null)).totals());
-        assertEquals(0, count(dataSource, "select count(*) from tally t where not exists (select 1 from tally_group g"
-                + " where g.group_id = t.group_id)"), "no counter without its group");
+        assertEquals(0, count(dataSource, "select count(*) from tally_key k where not exists (select 1 from tally_group g"
+                + " where g.group_id = k.group_id)"), "no counter without its group");
+        assertEquals(count(dataSource, "select count(*) from tally"), count(dataSource, "select count(*) from tally_key t join tally c on c.cell_id = t.cell_id"),
+                "every count has its keys");
     }
 
     @Test
@@ -84,9 +86,10 @@ class RememberedCellIdsTest {
         // row for the same metric, holding the same key
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("insert into tally_group (group_id, pipeline_id, slice, metric) values (1000, 'p', '*', 'reach')");
-            s.execute("insert into tally (cell_id, group_id, k1, k2, k3, k4, n, amount) select 100000, 1000, k1, k2, k3, k4, 1, 0 from tally"
-                    + " where cell_id = (select min(t.cell_id) from tally t join tally_group g on t.group_id = g.group_id"
+            s.execute("insert into tally_key (cell_id, group_id, k1, k2, k3, k4) select 100000, 1000, k1, k2, k3, k4 from tally_key"
+                    + " where cell_id = (select min(k.cell_id) from tally_key k join tally_group g on k.group_id = g.group_id"
                     + " where g.slice = '*' and g.metric = 'reach')");
+            s.execute("insert into tally (cell_id, n, amount) values (100000, 1, 0)");
         }
         FunnelQuery query = new FunnelQuery(dataSource);
         assertEquals(new FunnelReport.Totals(3, 3, 0, 0, null), query.funnel(new FunnelFilter("p", null, null, null, null)).totals(),

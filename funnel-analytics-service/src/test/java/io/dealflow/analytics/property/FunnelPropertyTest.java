@@ -337,10 +337,11 @@ class FunnelPropertyTest {
     private static List<String> counters(java.sql.Connection c) throws java.sql.SQLException {
         List<String> rows = new ArrayList<>();
         try (var statement = c.createStatement(); var rs = statement.executeQuery(
-                "select g.pipeline_id, g.slice, g.metric, t.k1, t.k2, t.k3, t.k4, sum(t.n), sum(t.amount) from tally_group g"
-                        + " join tally t on t.group_id = g.group_id"
-                        + " group by g.pipeline_id, g.slice, g.metric, t.k1, t.k2, t.k3, t.k4 having sum(t.n) <> 0 or sum(t.amount) <> 0"
-                        + " order by g.pipeline_id, g.slice, g.metric, t.k1, t.k2, t.k3, t.k4")) {
+                "select g.pipeline_id, g.slice, g.metric, k.k1, k.k2, k.k3, k.k4, sum(t.n), sum(t.amount) from tally_group g"
+                        + " join tally_key k on k.group_id = g.group_id"
+                        + " join tally t on t.cell_id = k.cell_id"
+                        + " group by g.pipeline_id, g.slice, g.metric, k.k1, k.k2, k.k3, k.k4 having sum(t.n) <> 0 or sum(t.amount) <> 0"
+                        + " order by g.pipeline_id, g.slice, g.metric, k.k1, k.k2, k.k3, k.k4")) {
             while (rs.next()) {
                 rows.add(String.join("|", rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                         rs.getString(6), rs.getString(7), Long.toString(rs.getLong(8)), rs.getBigDecimal(9).stripTrailingZeros().toPlainString()));
