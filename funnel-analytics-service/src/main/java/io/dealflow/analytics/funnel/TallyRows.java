@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,17 +14,19 @@ import java.util.TreeMap;
 
 /**
  * Reads the projection's pre-aggregated counters (described in V4__tally.sql, V7, V10; stored as V11 says): the
- * groups of the slices and metrics asked for, their counters' keys by group and the counts by id.
+ * groups of the slices and metrics asked for, then each group's counts and keys as one range of ids.
  */
 public final class TallyRows {
 
     public record Row(String metric, String k1, String k2, String k3, String k4, long n, BigDecimal amount) {
     }
 
+    private record Count(long n, BigDecimal amount) {
+    }
 
-    /** The counters of the groups selected by the conditions that follow. */
-    private static final String COUNTERS = "select g.slice, g.metric, k.k1, k.k2, k.k3, k.k4, t.n, t.amount from tally_group g"
-            + " join tally_key k on k.group_id = g.group_id join tally t on t.cell_id = k.cell_id where t.n <> 0 and g.pipeline_id = ? and ";
+    /** Ranges of a table's ids that belong to the groups selected by the condition that follows. */
+    private static final String GROUP_RANGES = " from tally_group g join %s t on t.cell_id >= g.group_id * 4294967296"
+            + " and t.cell_id < (g.group_id + 1) * 4294967296 where g.pipeline_id = ? and ";
 
     private TallyRows() {
     }
@@ -34,11 +37,6 @@ public final class TallyRows {
      */
     public static List<Row> read(Connection c, FunnelFilter filter, String... metrics) throws SQLException {
         return all(read(c, filter.pipelineId(), "g.slice = ?", List.of(filter.slice()), metrics));
-    }
-
-    /** The rows of one metric of the filter's slice whose first key lies in [{@code fromK1}, {@code toK1}), e.g. a range of days. */
-    public static List<Row> readRange(Connection c, FunnelFilter filter, String metric, String fromK1, String toK1) throws SQLException {
-        return all(read(c, filter.pipelineId(), "g.slice = ? and k.k1 >= ? and k.k1 < ?", List.of(filter.slice(), fromK1, toK1), metric));
     }
 
     /** The rows of these metrics of every creation-month slice in the filter's whole-month window, added up. */
@@ -55,16 +53,25 @@ public final class TallyRows {
         return read(c, pipelineId, "g.slice like ?", List.of(slicePrefix + "%"), metrics);
     }
 
-    private static Map<String, List<Row>> read(Connection c, String pipelineId, String conditions, List<Object> conditionArgs, String... metrics)
+    /** Reads the counts and the keys of the selected groups, each as one range of ids, and puts them together. */
+    private static Map<String, List<Row>> read(Connection c, String pipelineId, String sliceCondition, List<Object> sliceArgs, String... metrics)
             throws SQLException {
         List<Object> args = new ArrayList<>();
         args.add(pipelineId);
-        args.addAll(conditionArgs);
+        args.addAll(sliceArgs);
         args.addAll(List.of(metrics));
+        String groups = sliceCondition + " and g.metric in (" + "?,".repeat(metrics.length - 1) + "?)";
+        Map<Long, Count> counts = new HashMap<>();
+        Jdbc.query(c, "select t.cell_id, t.n, t.amount" + GROUP_RANGES.formatted("tally") + groups + " and t.n <> 0", args,
+                rs -> counts.put(rs.getLong(1), new Count(rs.getLong(2), rs.getBigDecimal(3))));
         Map<String, Map<List<String>, Row>> slices = new TreeMap<>();
-        Jdbc.query(c, COUNTERS + conditions + " and g.metric in (" + "?,".repeat(metrics.length - 1) + "?)", args, rs -> add(slices,
-                rs.getString(1), new Row(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7),
-                        rs.getBigDecimal(8))));
+        Jdbc.query(c, "select t.cell_id, g.slice, g.metric, t.k1, t.k2, t.k3, t.k4" + GROUP_RANGES.formatted("tally_key") + groups, args, rs -> {
+            Count count = counts.get(rs.getLong(1));
+            if (count != null) {
+                add(slices, rs.getString(2), new Row(rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
+                        count.n(), count.amount()));
+            }
+        });
         return withoutZeros(slices);
     }
 

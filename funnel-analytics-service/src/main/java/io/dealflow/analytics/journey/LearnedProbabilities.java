@@ -29,8 +29,12 @@ final class LearnedProbabilities {
         long[] won = {0};
         Map<Integer, Long> lostByMax = new HashMap<>();
         // the projection counts closed deals per day, status and furthest stage
-        for (TallyRows.Row row : TallyRows.readRange(c, new FunnelFilter(pipeline.pipelineId(), null, null, null, null), "closed",
-                firstDay.toString(), endDay.toString())) {
+        String first = firstDay.toString();
+        String end = endDay.toString();
+        for (TallyRows.Row row : TallyRows.read(c, new FunnelFilter(pipeline.pipelineId(), null, null, null, null), "closed")) {
+            if (row.k1().compareTo(first) < 0 || row.k1().compareTo(end) >= 0) {
+                continue;
+            }
             if ("WON".equals(row.k2())) {
                 won[0] += row.n();
             } else {

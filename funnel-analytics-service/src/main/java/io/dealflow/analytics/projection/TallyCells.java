@@ -14,13 +14,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The ids of the counter groups and cells (V11), remembered once read: the first time a cell of a group is needed,
- * all the group's cells are read at once. An id remembered from before a rebuild emptied the tables finds no
+ * all the group's cells are read in one range. An id remembered from before a rebuild emptied the tables finds no
  * counter row; {@link Tallies#write} then forgets it and reads the group again. Ids created by a transaction are
  * remembered only after it committed ({@link #remember}), so no other consumer thread builds on a row that may
  * still roll back.
  */
 final class TallyCells {
 
+    /** A group's cell ids are {@code group_id * GROUP_SPAN} plus a number below it. */
+    static final long GROUP_SPAN = 1L << 32;
     private static final long NO_GROUP = -1;
 
     record Group(String pipelineId, String slice, String metric) {
@@ -60,8 +62,8 @@ final class TallyCells {
         Jdbc.query(c, "select group_id from tally_group where pipeline_id = ? and slice = ? and metric = ? order by group_id",
                 List.of(group.pipelineId(), group.slice(), group.metric()), rs -> groupIds.add(rs.getLong(1)));
         for (long groupId : groupIds) {
-            Jdbc.query(c, "select cell_id, k1, k2, k3, k4 from tally_key where group_id = ? order by cell_id",
-                    List.of(groupId), rs -> ids.putIfAbsent(new Tallies.Cell(group.pipelineId(),
+            Jdbc.query(c, "select cell_id, k1, k2, k3, k4 from tally_key where cell_id >= ? and cell_id < ? order by cell_id",
+                    List.of(groupId * GROUP_SPAN, (groupId + 1) * GROUP_SPAN), rs -> ids.putIfAbsent(new Tallies.Cell(group.pipelineId(),
                             group.slice(), group.metric(), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)), rs.getLong(1)));
         }
         groups.put(group, groupIds.isEmpty() ? NO_GROUP : groupIds.get(0));
@@ -74,8 +76,8 @@ final class TallyCells {
         Map<Tallies.Cell, Long> newCells = new HashMap<>();
         try (PreparedStatement insertGroup = c.prepareStatement(
                 "insert into tally_group (group_id, pipeline_id, slice, metric) values (?, ?, ?, ?)");
-             PreparedStatement insertKey = c.prepareStatement("insert into tally_key (cell_id, group_id, k1, k2, k3, k4) values (?, ?, ?, ?, ?, ?)")) {
-            List<Long> newIds = next(c, "tally_cell_id", cells.size());
+             PreparedStatement insertKey = c.prepareStatement("insert into tally_key (cell_id, k1, k2, k3, k4) values (?, ?, ?, ?, ?)")) {
+            List<Long> numbers = next(c, "tally_cell_id", cells.size());
             for (int i = 0; i < cells.size(); i++) {
                 Group group = Group.of(cells.get(i));
                 Long groupId = newGroups.get(group);
@@ -91,14 +93,13 @@ final class TallyCells {
                     insertGroup.addBatch();
                     newGroups.put(group, groupId);
                 }
-                long id = newIds.get(i);
+                long id = groupId * GROUP_SPAN + numbers.get(i) % GROUP_SPAN;
                 Tallies.Cell cell = cells.get(i);
                 insertKey.setLong(1, id);
-                insertKey.setLong(2, groupId);
-                insertKey.setString(3, cell.k1());
-                insertKey.setString(4, cell.k2());
-                insertKey.setString(5, cell.k3());
-                insertKey.setString(6, cell.k4());
+                insertKey.setString(2, cell.k1());
+                insertKey.setString(3, cell.k2());
+                insertKey.setString(4, cell.k3());
+                insertKey.setString(5, cell.k4());
                 insertKey.addBatch();
                 created.add(id);
                 newCells.put(cell, id);

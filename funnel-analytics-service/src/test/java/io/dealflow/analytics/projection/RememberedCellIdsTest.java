@@ -68,8 +68,8 @@ class RememberedCellIdsTest {
         assertEquals(fromDeals.stages(), fromCounters.stages());
         assertEquals(fromDeals.totals(), fromCounters.totals());
         assertEquals(new FunnelReport.Totals(3, 2, 1, 0, 1.0), query.funnel(new FunnelFilter("p", null, null, "ann", null)).totals());
-        assertEquals(0, count(dataSource, "select count(*) from tally_key k where not exists (select 1 from tally_group g"
-                + " where g.group_id = k.group_id)"), "no counter without its group");
+        assertEquals(0, count(dataSource, "select count(*) from tally_key t where not exists (select 1 from tally_group g"
+                + " where t.cell_id >= g.group_id * 4294967296 and t.cell_id < (g.group_id + 1) * 4294967296)"), "no counter without its group");
         assertEquals(count(dataSource, "select count(*) from tally"), count(dataSource, "select count(*) from tally_key t join tally c on c.cell_id = t.cell_id"),
                 "every count has its keys");
     }
@@ -86,10 +86,10 @@ class RememberedCellIdsTest {
         // row for the same metric, holding the same key
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("insert into tally_group (group_id, pipeline_id, slice, metric) values (1000, 'p', '*', 'reach')");
-            s.execute("insert into tally_key (cell_id, group_id, k1, k2, k3, k4) select 100000, 1000, k1, k2, k3, k4 from tally_key"
-                    + " where cell_id = (select min(k.cell_id) from tally_key k join tally_group g on k.group_id = g.group_id"
-                    + " where g.slice = '*' and g.metric = 'reach')");
-            s.execute("insert into tally (cell_id, n, amount) values (100000, 1, 0)");
+            s.execute("insert into tally_key (cell_id, k1, k2, k3, k4) select 1000 * 4294967296 + 1, k1, k2, k3, k4 from tally_key"
+                    + " where cell_id = (select min(k.cell_id) from tally_key k join tally_group g on k.cell_id >= g.group_id * 4294967296"
+                    + " and k.cell_id < (g.group_id + 1) * 4294967296 where g.slice = '*' and g.metric = 'reach')");
+            s.execute("insert into tally (cell_id, n, amount) values (1000 * 4294967296 + 1, 1, 0)");
         }
         FunnelQuery query = new FunnelQuery(dataSource);
         assertEquals(new FunnelReport.Totals(3, 3, 0, 0, null), query.funnel(new FunnelFilter("p", null, null, null, null)).totals(),
