@@ -39,9 +39,7 @@ class RememberedCellIdsTest {
 
     @Test
     void countersStayRightAfterAnotherInstanceRebuiltTheReadModel() throws SQLException {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:cells-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(dataSource).load().migrate();
+        JdbcDataSource dataSource = migratedDatabase();
         FunnelProjection first = new FunnelProjection(dataSource);
         FunnelProjection second = new FunnelProjection(dataSource);
 
@@ -76,9 +74,7 @@ class RememberedCellIdsTest {
 
     @Test
     void aCounterCreatedTwiceAddsUp() throws SQLException {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:cells-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(dataSource).load().migrate();
+        JdbcDataSource dataSource = migratedDatabase();
         FunnelProjection projection = new FunnelProjection(dataSource);
         projection.apply(List.of(pipeline(), created("d0", "ann"), moved("d0"), created("d1", "ann"), moved("d1")));
 
@@ -94,6 +90,13 @@ class RememberedCellIdsTest {
         FunnelQuery query = new FunnelQuery(dataSource);
         assertEquals(new FunnelReport.Totals(3, 3, 0, 0, null), query.funnel(new FunnelFilter("p", null, null, null, null)).totals(),
                 "two deals counted in one row, the third in the other");
+    }
+
+    private static JdbcDataSource migratedDatabase() {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:cells-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        return dataSource;
     }
 
     private static long count(JdbcDataSource dataSource, String sql) throws SQLException {
