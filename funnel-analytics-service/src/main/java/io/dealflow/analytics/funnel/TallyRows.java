@@ -53,14 +53,33 @@ public final class TallyRows {
         return read(c, pipelineId, "g.slice like ?", List.of(slicePrefix + "%"), metrics);
     }
 
-    /** Reads the counts and the keys of the selected groups, each as one range of ids, and puts them together. */
+    /** The rows of several slices in one read (slice → its metrics asked for), by slice; a slice without rows is absent. */
+    public static Map<String, List<Row>> read(Connection c, String pipelineId, Map<String, List<String>> metricsBySlice) throws SQLException {
+        List<Object> args = new ArrayList<>();
+        args.add(pipelineId);
+        List<String> conditions = new ArrayList<>();
+        metricsBySlice.forEach((slice, metrics) -> {
+            conditions.add("g.slice = ? and g.metric in (" + "?,".repeat(metrics.size() - 1) + "?)");
+            args.add(slice);
+            args.addAll(metrics);
+        });
+        return read(c, "(" + String.join(" or ", conditions) + ")", args);
+    }
+
     private static Map<String, List<Row>> read(Connection c, String pipelineId, String sliceCondition, List<Object> sliceArgs, String... metrics)
             throws SQLException {
         List<Object> args = new ArrayList<>();
         args.add(pipelineId);
         args.addAll(sliceArgs);
         args.addAll(List.of(metrics));
-        String groups = sliceCondition + " and g.metric in (" + "?,".repeat(metrics.length - 1) + "?)";
+        return read(c, sliceCondition + " and g.metric in (" + "?,".repeat(metrics.length - 1) + "?)", args);
+    }
+
+    /**
+     * Reads the counts and the keys of the groups selected by the condition on {@code g} (its arguments follow the
+     * pipeline id), each as one range of ids, and puts them together.
+     */
+    private static Map<String, List<Row>> read(Connection c, String groups, List<Object> args) throws SQLException {
         Map<Long, Count> counts = new HashMap<>();
         Jdbc.query(c, "select t.cell_id, t.n, t.amount" + GROUP_RANGES.formatted("tally") + groups + " and t.n <> 0", args,
                 rs -> counts.put(rs.getLong(1), new Count(rs.getLong(2), rs.getBigDecimal(3))));

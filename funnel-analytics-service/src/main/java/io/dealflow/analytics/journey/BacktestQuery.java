@@ -2,6 +2,7 @@ package io.dealflow.analytics.journey;
 
 import io.dealflow.analytics.common.Jdbc;
 import io.dealflow.analytics.funnel.FunnelFilter;
+import io.dealflow.analytics.funnel.TallyRows;
 import io.dealflow.analytics.web.ProblemException;
 import jakarta.inject.Singleton;
 
@@ -59,6 +60,8 @@ public class BacktestQuery {
         YearMonth current = YearMonth.from(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
         return Jdbc.read(dataSource, c -> {
             PipelineStages pipeline = PipelineStages.load(c, filter.pipelineId());
+            List<TallyRows.Row> closed = TallyRows.read(c, new FunnelFilter(filter.pipelineId(), null, null, null, null),
+                    LearnedProbabilities.CLOSED);
             List<Object> args = FunnelFilter.args();
             String where = filter.where(args);
             Map<String, Deal> deals = new HashMap<>();
@@ -88,7 +91,8 @@ public class BacktestQuery {
                 YearMonth month = current.minusMonths(k);
                 Instant start = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
                 Instant end = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
-                Map<String, Double> learned = LearnedProbabilities.learn(c, pipeline, month.atDay(1).minusDays(lookbackDays), month.atDay(1)).byStage();
+                Map<String, Double> learned = LearnedProbabilities.learn(closed, pipeline, month.atDay(1).minusDays(lookbackDays), month.atDay(1))
+                        .byStage();
                 Map<String, BigDecimal[]> sums = new TreeMap<>(); // learned, configured, won, deals
                 for (Deal deal : deals.values()) {
                     Visit openAtStart = openAt(deal, start);

@@ -61,9 +61,11 @@ public class ForecastQuery {
         YearMonth last = first.plusMonths(months - 1);
         return Jdbc.read(dataSource, c -> {
             PipelineStages pipeline = PipelineStages.load(c, filter.pipelineId());
+            Map<String, List<TallyRows.Row>> counters = TallyRows.read(c, filter.pipelineId(), countersRead(filter));
             // the look-back is whole UTC days: the lookbackDays days ending with today
             LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-            LearnedProbabilities.Learned learned = LearnedProbabilities.learn(c, pipeline, today.minusDays(lookbackDays - 1L), today.plusDays(1));
+            LearnedProbabilities.Learned learned = LearnedProbabilities.learn(rows(counters, FunnelFilter.ALL_DEALS, LearnedProbabilities.CLOSED),
+                    pipeline, today.minusDays(lookbackDays - 1L), today.plusDays(1));
             Map<String, Map<String, Sums>> buckets = new LinkedHashMap<>();
             buckets.put(OVERDUE, new TreeMap<>());
             for (YearMonth m = first; !m.isAfter(last); m = m.plusMonths(1)) {
@@ -92,7 +94,7 @@ public class ForecastQuery {
                 }
             };
             if (filter.slice() != null) {
-                for (TallyRows.Row row : TallyRows.read(c, filter, "open")) {
+                for (TallyRows.Row row : rows(counters, filter.slice(), "open")) {
                     add.add(row.k1().isEmpty() ? null : YearMonth.parse(row.k1()), row.k2(), row.k3(), Integer.parseInt(row.k4()),
                             row.n(), row.amount());
                 }
@@ -116,7 +118,7 @@ public class ForecastQuery {
                 result.add(new ForecastReport.Month(month, amounts));
             });
             return new ForecastReport(filter.pipelineId(), Jdbc.asOf(c), filter.describe(), lookbackDays, commitProbability,
-                    result, learned.stages(), slips(c, filter));
+                    result, learned.stages(), slips(c, filter, counters));
         });
     }
 
@@ -125,8 +127,28 @@ public class ForecastQuery {
         void add(YearMonth close, String currency, String stageId, int probability, long deals, BigDecimal amount);
     }
 
+    /** The counters the forecast reads, all in one go: by slice, the metrics of that slice. */
+    private static Map<String, List<String>> countersRead(FunnelFilter filter) {
+        Map<String, List<String>> metrics = new LinkedHashMap<>();
+        metrics.put(FunnelFilter.ALL_DEALS, new ArrayList<>(List.of(LearnedProbabilities.CLOSED)));
+        if (filter.slice() != null) {
+            metrics.computeIfAbsent(filter.slice(), s -> new ArrayList<>()).add("open");
+            if (filter.source() == null) {
+                metrics.get(filter.slice()).addAll(List.of("slips", "slipping"));
+                if (filter.ownerId() == null) {
+                    metrics.get(FunnelFilter.ALL_DEALS).add("slips.owner");
+                }
+            }
+        }
+        return metrics;
+    }
+
+    private static List<TallyRows.Row> rows(Map<String, List<TallyRows.Row>> counters, String slice, String metric) {
+        return counters.getOrDefault(slice, List.of()).stream().filter(row -> row.metric().equals(metric)).toList();
+    }
+
     /** Close-date slips: the total, the owners and the deals with the most. */
-    private static ForecastReport.Slips slips(Connection c, FunnelFilter filter) throws SQLException {
+    private static ForecastReport.Slips slips(Connection c, FunnelFilter filter, Map<String, List<TallyRows.Row>> counters) throws SQLException {
         List<Object> args = FunnelFilter.args();
         String where = filter.where(args);
         long[] total = {0};
@@ -134,19 +156,14 @@ public class ForecastQuery {
         List<ForecastReport.Count> owners = new ArrayList<>();
         if (filter.slice() != null && filter.source() == null) {
             slipping[0] = 0;
-            TallyRows.read(c, filter, "slips", "slipping").forEach(row -> {
-                if (row.metric().equals("slips")) {
-                    total[0] += row.n();
-                } else {
-                    slipping[0] += row.n();
-                }
-            });
+            rows(counters, filter.slice(), "slips").forEach(row -> total[0] += row.n());
+            rows(counters, filter.slice(), "slipping").forEach(row -> slipping[0] += row.n());
             if (filter.ownerId() != null) {
                 if (total[0] > 0) {
                     owners.add(new ForecastReport.Count(filter.ownerId(), total[0]));
                 }
             } else {
-                TallyRows.read(c, new FunnelFilter(filter.pipelineId(), null, null, null, null), "slips.owner").stream()
+                rows(counters, FunnelFilter.ALL_DEALS, "slips.owner").stream()
                         .filter(row -> row.n() > 0)
                         .sorted(Comparator.comparingLong(TallyRows.Row::n).reversed().thenComparing(TallyRows.Row::k1))
                         .limit(20)

@@ -1,10 +1,7 @@
 package io.dealflow.analytics.journey;
 
-import io.dealflow.analytics.funnel.FunnelFilter;
 import io.dealflow.analytics.funnel.TallyRows;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,14 +21,19 @@ final class LearnedProbabilities {
     private LearnedProbabilities() {
     }
 
-    /** Learns from the deals closed on the UTC days from {@code firstDay} up to, not including, {@code endDay}. */
-    static Learned learn(Connection c, PipelineStages pipeline, LocalDate firstDay, LocalDate endDay) throws SQLException {
+    /** The counters learning reads: closed deals per UTC day, status and furthest stage (metric "closed", all deals). */
+    static final String CLOSED = "closed";
+
+    /**
+     * Learns from the deals closed on the UTC days from {@code firstDay} up to, not including, {@code endDay}, counted
+     * in {@code closed} (the pipeline's rows of {@link #CLOSED}).
+     */
+    static Learned learn(List<TallyRows.Row> closed, PipelineStages pipeline, LocalDate firstDay, LocalDate endDay) {
         long[] won = {0};
         Map<Integer, Long> lostByMax = new HashMap<>();
-        // the projection counts closed deals per day, status and furthest stage
         String first = firstDay.toString();
         String end = endDay.toString();
-        for (TallyRows.Row row : TallyRows.read(c, new FunnelFilter(pipeline.pipelineId(), null, null, null, null), "closed")) {
+        for (TallyRows.Row row : closed) {
             if (row.k1().compareTo(first) < 0 || row.k1().compareTo(end) >= 0) {
                 continue;
             }
