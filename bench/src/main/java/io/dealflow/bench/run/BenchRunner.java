@@ -297,7 +297,9 @@ public final class BenchRunner {
         java.time.LocalDate thisMonth = java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1);
         endpoints.put("funnel, creation window of whole months (month slices)", "/api/v1/funnel?pipelineId=" + pipelineId + "&from="
                 + thisMonth.minusMonths(3) + "&to=" + thisMonth);
-        endpoints.put("funnel, creation window with a time of day (deal tables)", "/api/v1/funnel?pipelineId=" + pipelineId + "&from="
+        endpoints.put("funnel, creation window with a time of day (month slices ± deals of the partial months)", "/api/v1/funnel?pipelineId="
+                + pipelineId + "&from=" + today.minus(Duration.ofDays(90)).plusSeconds(1) + "&to=" + today);
+        endpoints.put("funnel, creation window and owner (deal tables)", "/api/v1/funnel?pipelineId=" + pipelineId + "&ownerId=owner-3&from="
                 + today.minus(Duration.ofDays(90)).plusSeconds(1) + "&to=" + today);
         endpoints.put("funnel at= (time travel)", "/api/v1/funnel?pipelineId=" + pipelineId + "&at=" + Instant.now().minus(Duration.ofDays(60)));
         for (var endpoint : endpoints.entrySet()) {

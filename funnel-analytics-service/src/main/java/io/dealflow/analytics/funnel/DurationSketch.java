@@ -33,9 +33,10 @@ public final class DurationSketch {
         add(bucket(durationSeconds), 1, durationSeconds);
     }
 
-    /** Adds a stored bucket: {@code visits} stays with {@code seconds} in total. */
+    /** Adds a stored bucket: {@code visits} stays with {@code seconds} in total (both negative to take them away). */
     public void add(int bucket, long visits, double seconds) {
-        counts.merge(bucket, visits, Long::sum);
+        // a bucket that falls back to nothing (visits taken away again) is dropped
+        counts.merge(bucket, visits, (x, y) -> x + y == 0 ? null : x + y);
         this.visits += visits;
         this.seconds += seconds;
     }

@@ -43,6 +43,9 @@ public class FunnelController {
         return phases.phases(filter(pipelineId, from, to, ownerId, source));
     }
 
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("+10000-01-01T00:00:00Z");
+
     public static FunnelFilter filter(String pipelineId, String from, String to, String ownerId, String source) {
         Instant start = instant("from", from);
         Instant end = instant("to", to);
@@ -59,7 +62,11 @@ public class FunnelController {
             return null;
         }
         try {
-            return value.length() == 10 ? LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC) : Instant.parse(value);
+            Instant instant = value.length() == 10 ? LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC) : Instant.parse(value);
+            if (instant.isBefore(EARLIEST) || !instant.isBefore(LATEST)) {
+                throw ProblemException.badRequest(name + " must be in the years 0001 to 9999");
+            }
+            return instant;
         } catch (DateTimeParseException e) {
             throw ProblemException.badRequest(name + " must be an ISO date or instant, e.g. 2026-11-01 or 2026-11-01T00:00:00Z");
         }

@@ -1,9 +1,8 @@
 package io.dealflow.analytics.funnel;
 
+import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,11 +51,53 @@ public record FunnelFilter(String pipelineId, Instant from, Instant to, String o
     }
 
     /**
-     * True when the filter is a creation window of whole UTC months (either end may be open) over all deals of the
-     * pipeline: the projection's per-creation-month slices answer the funnel for it.
+     * A creation window over all deals of a pipeline, put together from whole UTC months and the deals of the partial
+     * months at its ends: the window's deals = those of {@link #months()} + those of each {@link #plus()} window − those
+     * of each {@link #minus()} window. Of a partial month, the shorter part is read: the part inside the window (added)
+     * or the rest of the month (subtracted from the whole month).
      */
-    public boolean wholeMonths() {
-        return (from != null || to != null) && ownerId == null && source == null && startOfMonth(from) && startOfMonth(to);
+    public record MonthCover(FunnelFilter months, List<FunnelFilter> plus, List<FunnelFilter> minus) {
+    }
+
+    /**
+     * The whole-month cover of this filter, or null unless it is a creation window over all deals of the pipeline
+     * (the projection keeps per-creation-month slices for those only).
+     */
+    public MonthCover monthCover() {
+        if ((from == null && to == null) || ownerId != null || source != null) {
+            return null;
+        }
+        List<FunnelFilter> plus = new ArrayList<>();
+        List<FunnelFilter> minus = new ArrayList<>();
+        Instant first = from == null ? null : edge(from, true, plus, minus);
+        Instant end = to == null ? null : edge(to, false, plus, minus);
+        return new MonthCover(new FunnelFilter(pipelineId, first, end, null, null), plus, minus);
+    }
+
+    /**
+     * The month boundary that stands for a window end inside a month, recording the part to add or to take away. A
+     * window start in the month's first half starts at the month's start (minus the deals before the start); a window
+     * end in its second half ends with the month (minus the deals after the end); otherwise the part inside the window
+     * is added to the months. A start and an end in the same month never both round inwards, as the start comes first.
+     */
+    private Instant edge(Instant at, boolean start, List<FunnelFilter> plus, List<FunnelFilter> minus) {
+        Instant monthStart = startOfMonth(at);
+        if (monthStart.equals(at)) {
+            return at;
+        }
+        Instant monthEnd = monthStart.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+        boolean firstHalf = Duration.between(monthStart, at).compareTo(Duration.between(at, monthEnd)) <= 0;
+        if (start == firstHalf) {
+            Instant boundary = start ? monthStart : monthEnd;
+            minus.add(start ? window(monthStart, at) : window(at, monthEnd));
+            return boundary;
+        }
+        plus.add(start ? window(at, monthEnd) : window(monthStart, at));
+        return start ? monthEnd : monthStart;
+    }
+
+    private FunnelFilter window(Instant windowFrom, Instant windowTo) {
+        return new FunnelFilter(pipelineId, windowFrom, windowTo, null, null);
     }
 
     /** The first creation-month slice of the window, inclusive. */
@@ -69,12 +110,8 @@ public record FunnelFilter(String pipelineId, Instant from, Instant to, String o
         return createdSlice(to == null ? "~" : Cohorts.month(to.atZone(ZoneOffset.UTC).toLocalDate()));
     }
 
-    private static boolean startOfMonth(Instant instant) {
-        if (instant == null) {
-            return true;
-        }
-        ZonedDateTime utc = instant.atZone(ZoneOffset.UTC);
-        return utc.getDayOfMonth() == 1 && utc.toLocalTime().equals(LocalTime.MIDNIGHT);
+    private static Instant startOfMonth(Instant instant) {
+        return instant.atZone(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
     /** The counter slices a deal counts in: all deals of its pipeline, its owner's, its source's. */

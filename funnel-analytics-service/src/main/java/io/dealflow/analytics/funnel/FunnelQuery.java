@@ -17,8 +17,9 @@ import java.util.Map;
 
 /**
  * Answers the funnel question from the projection's counters when the filter has a slice (whole pipeline, one
- * owner, one source) or is a creation window of whole months, otherwise from the stored stage visits; all give the
- * same numbers. The funnel at a past instant (time travel) always comes from the visits.
+ * owner, one source); a creation window over all deals from the creation-month counters it covers, corrected by the
+ * visits of the deals in its partial months; otherwise from the stored stage visits. All give the same numbers. The
+ * funnel at a past instant (time travel) always comes from the visits.
  */
 @Singleton
 public class FunnelQuery {
@@ -65,8 +66,9 @@ public class FunnelQuery {
     public FunnelReport funnel(FunnelFilter filter) {
         return Jdbc.read(dataSource, c -> {
             PipelineStages pipeline = PipelineStages.load(c, filter.pipelineId());
+            FunnelFilter.MonthCover cover = filter.monthCover();
             Counts counts = filter.slice() != null ? fromTallies(TallyRows.read(c, filter, FUNNEL_METRICS))
-                    : filter.wholeMonths() ? fromTallies(TallyRows.readMonths(c, filter, FUNNEL_METRICS)) : fromVisits(c, filter, null);
+                    : cover != null ? fromMonths(c, cover) : fromVisits(c, filter, null, new Counts(), 1);
             return report(filter, pipeline, counts, Jdbc.asOf(c), filter.describe());
         });
     }
@@ -78,7 +80,7 @@ public class FunnelQuery {
     public FunnelReport funnelAt(FunnelFilter filter, Instant at) {
         return Jdbc.read(dataSource, c -> {
             PipelineStages pipeline = PipelineStages.load(c, filter.pipelineId());
-            Counts counts = fromVisits(c, filter, at);
+            Counts counts = fromVisits(c, filter, at, new Counts(), 1);
             Map<String, String> filters = new LinkedHashMap<>(filter.describe());
             filters.put("at", at.toString());
             Instant newest = Jdbc.asOf(c);
@@ -126,6 +128,18 @@ public class FunnelQuery {
         return counts;
     }
 
+    /** A creation window over all deals: the month slices it covers, corrected by the deals of its partial months. */
+    private static Counts fromMonths(Connection c, FunnelFilter.MonthCover cover) throws SQLException {
+        Counts counts = fromTallies(TallyRows.readMonths(c, cover.months(), FUNNEL_METRICS));
+        for (FunnelFilter part : cover.plus()) {
+            fromVisits(c, part, null, counts, 1);
+        }
+        for (FunnelFilter part : cover.minus()) {
+            fromVisits(c, part, null, counts, -1);
+        }
+        return counts;
+    }
+
     /** One stay in a stage as it stood at the instant asked about; {@code endedBy} is null while it lasted then. */
     private record Visit(String stageId, int position, String endedBy) {
     }
@@ -133,9 +147,9 @@ public class FunnelQuery {
     /**
      * The counts from the deals' visits begun by {@code at} (all of them when null), in one ordered pass: a deal is
      * counted once its last visit has been read. Its status is how its latest visit ended (or OPEN); its stage flags
-     * are as {@link ReachedFlags} defines them.
+     * are as {@link ReachedFlags} defines them. The deals are added to {@code counts} ({@code sign} 1) or taken away (-1).
      */
-    private static Counts fromVisits(Connection c, FunnelFilter filter, Instant at) throws SQLException {
+    private static Counts fromVisits(Connection c, FunnelFilter filter, Instant at, Counts counts, int sign) throws SQLException {
         List<Object> args = FunnelFilter.args();
         String visits;
         if (filter.equals(FunnelFilter.pipeline(filter.pipelineId()))) {
@@ -149,42 +163,42 @@ public class FunnelQuery {
             visits += " and v.entered_at <= ?";
             args.add(Timestamp.from(at));
         }
-        Counts counts = new Counts();
         List<Visit> deal = new ArrayList<>();
         String[] dealId = {null};
         Jdbc.query(c, "select v.deal_id, v.stage_id, v.position, v.left_at, v.ended_by, v.duration_seconds from " + visits
                 + " order by v.deal_id, v.seq", args, rs -> {
             if (!rs.getString(1).equals(dealId[0])) {
-                count(counts, deal);
+                count(counts, deal, sign);
                 dealId[0] = rs.getString(1);
             }
             Timestamp left = rs.getTimestamp(4);
             boolean ended = left != null && (at == null || !left.toInstant().isAfter(at));
             deal.add(new Visit(rs.getString(2), rs.getInt(3), ended ? rs.getString(5) : null));
             if (ended) {
-                counts.time(rs.getString(2)).add(rs.getLong(6));
+                long seconds = rs.getLong(6);
+                counts.time(rs.getString(2)).add(DurationSketch.bucket(seconds), sign, (double) sign * seconds);
             }
         });
-        count(counts, deal);
+        count(counts, deal, sign);
         return counts;
     }
 
-    private static void count(Counts counts, List<Visit> visits) {
+    private static void count(Counts counts, List<Visit> visits, int sign) {
         if (visits.isEmpty()) {
             return;
         }
         Visit last = visits.get(visits.size() - 1);
         String status = last.endedBy() == null ? "OPEN" : last.endedBy();
-        counts.status(status, visits.stream().mapToInt(Visit::position).max().orElseThrow(), 1);
+        counts.status(status, visits.stream().mapToInt(Visit::position).max().orElseThrow(), sign);
         if ("OPEN".equals(status)) {
-            counts.stage(last.stageId())[3]++;
+            counts.stage(last.stageId())[3] += sign;
         }
         ReachedFlags.of(visits.stream().map(v -> new ReachedFlags.Step(v.stageId(), v.position(), v.endedBy())).toList())
                 .forEach((stage, f) -> {
                     long[] sc = counts.stage(stage);
-                    sc[0]++;
-                    sc[1] += f.advanced() ? 1 : 0;
-                    sc[2] += f.lost() ? 1 : 0;
+                    sc[0] += sign;
+                    sc[1] += f.advanced() ? sign : 0;
+                    sc[2] += f.lost() ? sign : 0;
                 });
         visits.clear();
     }

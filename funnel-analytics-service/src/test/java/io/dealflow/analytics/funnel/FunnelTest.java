@@ -199,6 +199,13 @@ class FunnelTest extends AnalyticsTest {
         assertEquals(400, badDate.status());
         assertEquals("https://dealflow.io/problems/invalid-query", badDate.body().get("type").asText());
 
+        // an instant Java can parse but no calendar month holds (the window is cut into UTC months)
+        for (String far : List.of("-1000000000-01-01T00:00:00Z", "+1000000000-12-31T23:59:59Z", "+10000-01-01T00:00:00Z")) {
+            Reply farAway = get("/api/v1/funnel?pipelineId=" + pipeline + "&from=" + java.net.URLEncoder.encode(far, java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(400, farAway.status(), far);
+            assertEquals("https://dealflow.io/problems/invalid-query", farAway.body().get("type").asText(), far);
+        }
+
         Reply noRoute = get("/api/v1/nothing-here");
         assertEquals(404, noRoute.status());
         assertTrue(noRoute.contentType().startsWith("application/problem+json"), noRoute.contentType());
