@@ -1,7 +1,6 @@
 package db.migration;
 
 import io.dealflow.analytics.common.Database;
-import io.dealflow.analytics.projection.TallyBackfill;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 
@@ -9,9 +8,9 @@ import java.sql.Connection;
 import java.sql.Statement;
 
 /**
- * Counts every counter again into the tables of V11, with the projection's own code. On PostgreSQL the counts table
- * first gets room on every page: each batch updates thousands of its rows, and an update that finds room on its row's
- * page stays off the index and is cleaned up on the page, without waiting for (or depending on) autovacuum.
+ * On PostgreSQL, gives the counts table room on every page: each batch updates thousands of its rows, and an update
+ * that finds room on its row's page stays off the index and is cleaned up on the page, without waiting for (or
+ * depending on) autovacuum. It also counted every counter again into the tables of V11; V14 does that now.
  */
 public class V12__Fill_the_counter_tables extends BaseJavaMigration {
 
@@ -23,6 +22,5 @@ public class V12__Fill_the_counter_tables extends BaseJavaMigration {
                 s.execute("alter table tally set (fillfactor = 30)");
             }
         }
-        TallyBackfill.refill(c);
     }
 }

@@ -17,8 +17,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 @Singleton
@@ -60,8 +62,12 @@ public class BacktestQuery {
         YearMonth current = YearMonth.from(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
         return Jdbc.read(dataSource, c -> {
             PipelineStages pipeline = PipelineStages.load(c, filter.pipelineId());
-            List<TallyRows.Row> closed = TallyRows.read(c, new FunnelFilter(filter.pipelineId(), null, null, null, null),
-                    LearnedProbabilities.CLOSED);
+            Set<String> learning = new LinkedHashSet<>();
+            for (int k = months; k >= 1; k--) {
+                LocalDate start = current.minusMonths(k).atDay(1);
+                learning.addAll(LearnedProbabilities.counters(start.minusDays(lookbackDays), start));
+            }
+            List<TallyRows.Row> closed = TallyRows.read(c, FunnelFilter.pipeline(filter.pipelineId()), learning.toArray(String[]::new));
             List<Object> args = FunnelFilter.args();
             String where = filter.where(args);
             Map<String, Deal> deals = new HashMap<>();

@@ -61,11 +61,14 @@ public class ForecastQuery {
         YearMonth last = first.plusMonths(months - 1);
         return Jdbc.read(dataSource, c -> {
             PipelineStages pipeline = PipelineStages.load(c, filter.pipelineId());
-            Map<String, List<TallyRows.Row>> counters = TallyRows.read(c, filter.pipelineId(), countersRead(filter));
             // the look-back is whole UTC days: the lookbackDays days ending with today
             LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-            LearnedProbabilities.Learned learned = LearnedProbabilities.learn(rows(counters, FunnelFilter.ALL_DEALS, LearnedProbabilities.CLOSED),
-                    pipeline, today.minusDays(lookbackDays - 1L), today.plusDays(1));
+            LocalDate firstDay = today.minusDays(lookbackDays - 1L);
+            LocalDate endDay = today.plusDays(1);
+            Map<String, List<TallyRows.Row>> counters = TallyRows.read(c, filter.pipelineId(),
+                    countersRead(filter, LearnedProbabilities.counters(firstDay, endDay)));
+            LearnedProbabilities.Learned learned = LearnedProbabilities.learn(counters.getOrDefault(FunnelFilter.ALL_DEALS, List.of()),
+                    pipeline, firstDay, endDay);
             Map<String, Map<String, Sums>> buckets = new LinkedHashMap<>();
             buckets.put(OVERDUE, new TreeMap<>());
             for (YearMonth m = first; !m.isAfter(last); m = m.plusMonths(1)) {
@@ -128,9 +131,9 @@ public class ForecastQuery {
     }
 
     /** The counters the forecast reads, all in one go: by slice, the metrics of that slice. */
-    private static Map<String, List<String>> countersRead(FunnelFilter filter) {
+    private static Map<String, List<String>> countersRead(FunnelFilter filter, List<String> learning) {
         Map<String, List<String>> metrics = new LinkedHashMap<>();
-        metrics.put(FunnelFilter.ALL_DEALS, new ArrayList<>(List.of(LearnedProbabilities.CLOSED)));
+        metrics.put(FunnelFilter.ALL_DEALS, new ArrayList<>(learning));
         if (filter.slice() != null) {
             metrics.computeIfAbsent(filter.slice(), s -> new ArrayList<>()).add("open");
             if (filter.source() == null) {

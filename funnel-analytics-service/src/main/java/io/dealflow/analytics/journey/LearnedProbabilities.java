@@ -3,6 +3,7 @@ package io.dealflow.analytics.journey;
 import io.dealflow.analytics.funnel.TallyRows;
 
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,12 +22,26 @@ final class LearnedProbabilities {
     private LearnedProbabilities() {
     }
 
-    /** The counters learning reads: closed deals per UTC day, status and furthest stage (metric "closed", all deals). */
-    static final String CLOSED = "closed";
+    /** Closed deals ('*' slice) per closing month, status and furthest stage position. */
+    private static final String CLOSED_MONTHS = "closed.month";
+    /** The same per closing day, in one group per month: "closed:2026-07". */
+    private static final String CLOSED_DAYS = "closed:";
+
+    /** The counters learning from the deals closed on the days from {@code firstDay} up to {@code endDay} reads. */
+    static List<String> counters(LocalDate firstDay, LocalDate endDay) {
+        List<String> metrics = new ArrayList<>(List.of(CLOSED_MONTHS));
+        for (YearMonth month : List.of(YearMonth.from(firstDay), YearMonth.from(endDay.minusDays(1)))) {
+            if (!whole(month, firstDay, endDay) && !metrics.contains(CLOSED_DAYS + month)) {
+                metrics.add(CLOSED_DAYS + month);
+            }
+        }
+        return metrics;
+    }
 
     /**
-     * Learns from the deals closed on the UTC days from {@code firstDay} up to, not including, {@code endDay}, counted
-     * in {@code closed} (the pipeline's rows of {@link #CLOSED}).
+     * Learns from the deals closed on the UTC days from {@code firstDay} up to, not including, {@code endDay}: the
+     * months wholly inside from their month counters, the others day by day. {@code closed} holds the pipeline's
+     * counters named by {@link #counters} (more are ignored).
      */
     static Learned learn(List<TallyRows.Row> closed, PipelineStages pipeline, LocalDate firstDay, LocalDate endDay) {
         long[] won = {0};
@@ -34,7 +49,16 @@ final class LearnedProbabilities {
         String first = firstDay.toString();
         String end = endDay.toString();
         for (TallyRows.Row row : closed) {
-            if (row.k1().compareTo(first) < 0 || row.k1().compareTo(end) >= 0) {
+            boolean counts;
+            if (row.metric().equals(CLOSED_MONTHS)) {
+                counts = whole(YearMonth.parse(row.k1()), firstDay, endDay);
+            } else if (row.metric().startsWith(CLOSED_DAYS)) {
+                counts = row.k1().compareTo(first) >= 0 && row.k1().compareTo(end) < 0
+                        && !whole(YearMonth.parse(row.k1().substring(0, 7)), firstDay, endDay);
+            } else {
+                counts = false;
+            }
+            if (!counts) {
                 continue;
             }
             if ("WON".equals(row.k2())) {
@@ -75,5 +99,10 @@ final class LearnedProbabilities {
             }
         }
         return new Learned(stages, byStage);
+    }
+
+    /** True when every day of the month lies in the window. */
+    private static boolean whole(YearMonth month, LocalDate firstDay, LocalDate endDay) {
+        return !month.atDay(1).isBefore(firstDay) && !month.plusMonths(1).atDay(1).isAfter(endDay);
     }
 }
