@@ -114,30 +114,24 @@ final class Tallies {
         List<Map.Entry<Cell, Delta>> changes = deltas.entrySet().stream()
                 .filter(e -> e.getValue().n != 0 || e.getValue().amount.signum() != 0).toList();
         deltas.clear();
-        Unwritten unwritten = addToExisting(c, changes, cells);
-        List<Map.Entry<Cell, Delta>> newCells = new ArrayList<>(unwritten.withoutId());
-        if (!unwritten.stale().isEmpty()) {
-            // a remembered id without a row (the tables were emptied by a rebuild): its group is read once more
-            unwritten.stale().forEach(e -> cells.forget(e.getKey()));
-            Unwritten again = addToExisting(c, unwritten.stale(), cells);
-            newCells.addAll(again.withoutId());
-            newCells.addAll(again.stale());
+        List<Map.Entry<Cell, Delta>> unwritten = addToExisting(c, changes, cells);
+        if (unwritten.isEmpty()) {
+            return TallyCells.Created.NOTHING;
         }
-        return insertCounters(c, newCells, cells);
-    }
-
-    /** The changes not written: of cells without a known id, and of cells whose id found no row. */
-    private record Unwritten(List<Map.Entry<Cell, Delta>> withoutId, List<Map.Entry<Cell, Delta>> stale) {
+        // a remembered id without a row (the tables were emptied by a rebuild) is looked up once more
+        unwritten.forEach(e -> cells.forget(e.getKey()));
+        return insertCounters(c, addToExisting(c, unwritten, cells), cells);
     }
 
     /** Adds to the counters of the cells that have a row; returns the changes of the others. */
-    private static Unwritten addToExisting(Connection c, List<Map.Entry<Cell, Delta>> changes, TallyCells cells) throws SQLException {
+    private static List<Map.Entry<Cell, Delta>> addToExisting(Connection c, List<Map.Entry<Cell, Delta>> changes, TallyCells cells)
+            throws SQLException {
         List<Long> ids = cells.find(c, changes.stream().map(Map.Entry::getKey).toList());
-        Unwritten unwritten = new Unwritten(new ArrayList<>(), new ArrayList<>());
+        List<Map.Entry<Cell, Delta>> unwritten = new ArrayList<>();
         List<Integer> existing = new ArrayList<>();
         for (int i = 0; i < changes.size(); i++) {
             if (ids.get(i) == null) {
-                unwritten.withoutId().add(changes.get(i));
+                unwritten.add(changes.get(i));
             } else {
                 existing.add(i);
             }
@@ -157,7 +151,7 @@ final class Tallies {
             int[] counts = update.executeBatch();
             for (int j = 0; j < counts.length; j++) {
                 if (counts[j] == 0) {
-                    unwritten.stale().add(changes.get(existing.get(j)));
+                    unwritten.add(changes.get(existing.get(j)));
                 }
             }
         }

@@ -8,17 +8,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The ids of the counter groups and cells (V11), remembered once read: the first time a cell of a group is needed,
  * all the group's cells are read in one range. An id remembered from before a rebuild emptied the tables finds no
- * counter row; {@link Tallies#write} then forgets it and reads the group again. A new cell of a remembered group is
- * only created after checking that the group's row is still there. Ids created by a transaction are
+ * counter row; {@link Tallies#write} then forgets it and reads the group again. Ids created by a transaction are
  * remembered only after it committed ({@link #remember}), so no other consumer thread builds on a row that may
  * still roll back.
  */
@@ -27,7 +24,6 @@ final class TallyCells {
     /** A group's cell ids are {@code group_id * GROUP_SPAN} plus a number below it. */
     static final long GROUP_SPAN = 1L << 32;
     private static final long NO_GROUP = -1;
-    private static final int CHUNK = 500;
 
     record Group(String pipelineId, String slice, String metric) {
 
@@ -82,17 +78,11 @@ final class TallyCells {
                 "insert into tally_group (group_id, pipeline_id, slice, metric) values (?, ?, ?, ?)");
              PreparedStatement insertKey = c.prepareStatement("insert into tally_key (cell_id, k1, k2, k3, k4) values (?, ?, ?, ?, ?)")) {
             List<Long> numbers = next(c, "tally_cell_id", cells.size());
-            Set<Long> stored = stored(c, cells.stream().map(cell -> groups.getOrDefault(Group.of(cell), NO_GROUP))
-                    .filter(id -> id != NO_GROUP).distinct().toList());
             for (int i = 0; i < cells.size(); i++) {
                 Group group = Group.of(cells.get(i));
                 Long groupId = newGroups.get(group);
                 if (groupId == null) {
                     groupId = groups.getOrDefault(group, NO_GROUP);
-                }
-                if (groupId != NO_GROUP && !stored.contains(groupId)) {
-                    // remembered from before another instance's rebuild emptied the tables
-                    groupId = NO_GROUP;
                 }
                 if (groupId == NO_GROUP) {
                     groupId = next(c, "tally_group_id", 1).get(0);
@@ -118,17 +108,6 @@ final class TallyCells {
             insertKey.executeBatch();
         }
         return new Created(created, newCells, newGroups);
-    }
-
-    /** Which of these group ids have a row. */
-    private static Set<Long> stored(Connection c, List<Long> groupIds) throws SQLException {
-        Set<Long> stored = new HashSet<>();
-        for (int from = 0; from < groupIds.size(); from += CHUNK) {
-            List<Long> chunk = groupIds.subList(from, Math.min(groupIds.size(), from + CHUNK));
-            Jdbc.query(c, "select group_id from tally_group where group_id in (" + "?,".repeat(chunk.size() - 1) + "?)",
-                    new ArrayList<>(chunk), rs -> stored.add(rs.getLong(1)));
-        }
-        return stored;
     }
 
     /** After the transaction that created them committed. */

@@ -73,6 +73,24 @@ class RememberedCellIdsTest {
     }
 
     @Test
+    void oneInstanceKeepsOneRowPerGroupAndCounter() throws SQLException {
+        JdbcDataSource dataSource = migratedDatabase();
+        FunnelProjection projection = new FunnelProjection(dataSource);
+        projection.apply(List.of(pipeline(), created("d0", "ann"), moved("d0")));
+        // new groups with several new counters each (bob's slice), and new counters in groups that have rows (d0 won)
+        projection.apply(List.of(created("d1", "bob"), moved("d1"), won("d0")));
+        projection.apply(List.of(won("d1"), created("d2", "bob")));
+
+        assertEquals(count(dataSource, "select count(distinct (pipeline_id, slice, metric)) from tally_group"),
+                count(dataSource, "select count(*) from tally_group"), "one row per group");
+        assertEquals(count(dataSource, "select count(distinct (g.pipeline_id, g.slice, g.metric, k.k1, k.k2, k.k3, k.k4)) from tally_key k"
+                        + " join tally_group g on k.cell_id >= g.group_id * 4294967296 and k.cell_id < (g.group_id + 1) * 4294967296"),
+                count(dataSource, "select count(*) from tally_key"), "one row per counter");
+        assertEquals(new FunnelReport.Totals(2, 1, 1, 0, 1.0), new FunnelQuery(dataSource).funnel(new FunnelFilter("p", null, null, "bob", null))
+                .totals());
+    }
+
+    @Test
     void aCounterCreatedTwiceAddsUp() throws SQLException {
         JdbcDataSource dataSource = migratedDatabase();
         FunnelProjection projection = new FunnelProjection(dataSource);

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A read model built before the counters existed (schema V3, rows as the old projection wrote them) gets its counters
- * counted by the migrations (V12, into the tables of V11), and the funnel read from them equals the funnel read from
+ * counted by the migrations (V14, into the tables of V11), and the funnel read from them equals the funnel read from
  * the deal tables.
  */
 class TallyMigrationTest {
@@ -74,13 +74,13 @@ class TallyMigrationTest {
         FunnelReport ann = query.funnel(new FunnelFilter("p", null, null, "ann", null));
         assertEquals(new FunnelReport.Totals(2, 1, 1, 0, 1.0), ann.totals());
 
-        // the creation-month slices (V10, counted by V12) answer a whole-month window like the deal tables answer the same deals
+        // the creation-month slices (V10, counted by V14) answer a whole-month window like the deal tables answer the same deals
         FunnelReport days = query.funnel(new FunnelFilter("p", Instant.parse("2026-11-01T00:00:00Z"), Instant.parse("2026-12-01T00:00:00Z"), null, null));
         FunnelReport sameDeals = query.funnel(new FunnelFilter("p", Instant.parse("2026-10-31T23:59:59Z"), Instant.parse("2026-11-01T00:00:01Z"), null, null));
         assertEquals(sameDeals.stages(), days.stages());
         assertEquals(new FunnelReport.Totals(3, 1, 1, 1, 0.5), days.totals());
 
-        // the trend and velocity counters (V7, counted by V12) are filled too
+        // the trend and velocity counters (V7, counted by V14) are filled too
         FunnelFilter all = new FunnelFilter("p", null, null, null, null);
         FunnelFilter window = new FunnelFilter("p", Instant.parse("2000-01-01T00:00:00Z"), null, null, null);
         TrendQuery trends = new TrendQuery(dataSource);
