@@ -33,7 +33,7 @@ public final class TallyRows {
 
     /**
      * The rows of these metrics for the filter's slice; the filter must have one ({@link FunnelFilter#slice()}).
-     * Counters that went back to zero (all their deals moved on) are left out.
+     * Counters that went back to zero (all their deals moved on) are left out, after duplicate rows are added up.
      */
     public static List<Row> read(Connection c, FunnelFilter filter, String... metrics) throws SQLException {
         return all(read(c, filter.pipelineId(), "g.slice = ?", List.of(filter.slice()), metrics));
@@ -81,7 +81,8 @@ public final class TallyRows {
      */
     private static Map<String, List<Row>> read(Connection c, String groups, List<Object> args) throws SQLException {
         Map<Long, Count> counts = new HashMap<>();
-        Jdbc.query(c, "select t.cell_id, t.n, t.amount" + GROUP_RANGES.formatted("tally") + groups + " and t.n <> 0", args,
+        // a row left without deals may still hold part of an amount when the counter has two rows: only empty rows are skipped
+        Jdbc.query(c, "select t.cell_id, t.n, t.amount" + GROUP_RANGES.formatted("tally") + groups + " and (t.n <> 0 or t.amount <> 0)", args,
                 rs -> counts.put(rs.getLong(1), new Count(rs.getLong(2), rs.getBigDecimal(3))));
         Map<String, Map<List<String>, Row>> slices = new TreeMap<>();
         Jdbc.query(c, "select t.cell_id, g.slice, g.metric, t.k1, t.k2, t.k3, t.k4" + GROUP_RANGES.formatted("tally_key") + groups, args, rs -> {

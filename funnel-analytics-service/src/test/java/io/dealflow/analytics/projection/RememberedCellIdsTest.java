@@ -110,6 +110,30 @@ class RememberedCellIdsTest {
                 "two deals counted in one row, the third in the other");
     }
 
+    @Test
+    void aCounterRowBackAtZeroDealsStillCountsItsAmount() throws SQLException {
+        JdbcDataSource dataSource = migratedDatabase();
+        FunnelProjection projection = new FunnelProjection(dataSource);
+        projection.apply(List.of(pipeline(), created("d0", "ann"), moved("d0"), won("d0")));
+
+        // two rows for the won-EUR counter, as two consumer threads that created it at once leave them: deal A (100.00)
+        // counted in the first row, deal B (200.00) in the second; later B moved on and was taken away from the first
+        // row, the one the projection remembered. Together: one won deal of 100.00; the first row alone has no deals
+        // but -100.00.
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            long cell = count(dataSource, "select min(k.cell_id) from tally_key k join tally_group g on k.cell_id >= g.group_id * 4294967296"
+                    + " and k.cell_id < (g.group_id + 1) * 4294967296 where g.slice = '*' and g.metric = 'status' and k.k1 = 'WON'");
+            s.execute("update tally set n = 0, amount = -100.00 where cell_id = " + cell);
+            s.execute("insert into tally_group (group_id, pipeline_id, slice, metric) values (1000, 'p', '*', 'status')");
+            s.execute("insert into tally_key (cell_id, k1, k2, k3, k4) select 1000 * 4294967296 + 1, k1, k2, k3, k4 from tally_key where cell_id = " + cell);
+            s.execute("insert into tally (cell_id, n, amount) values (1000 * 4294967296 + 1, 1, 200.00)");
+        }
+        var eur = new io.dealflow.analytics.journey.VelocityQuery(dataSource).velocity(new FunnelFilter("p", null, null, null, null), null)
+                .total().currencies().get(0);
+        assertEquals(1, eur.wonDeals());
+        assertEquals("100.00", eur.averageWonSize(), "the row with no deals left still carries -100.00 of the amount");
+    }
+
     private static JdbcDataSource migratedDatabase() {
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:cells-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
