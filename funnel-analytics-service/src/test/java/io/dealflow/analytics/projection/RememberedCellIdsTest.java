@@ -61,7 +61,8 @@ class RememberedCellIdsTest {
 
         FunnelQuery query = new FunnelQuery(dataSource);
         FunnelReport fromCounters = query.funnel(new FunnelFilter("p", null, null, null, null));
-        FunnelReport fromDeals = query.funnel(new FunnelFilter("p", Instant.parse("2000-01-01T00:00:00Z"), null, null, null));
+        // the funnel at an instant after every event comes from the stage visits, not from the counters
+        FunnelReport fromDeals = query.funnelAt(new FunnelFilter("p", null, null, null, null), Instant.parse("2100-01-01T00:00:00Z"));
         assertEquals(new FunnelReport.Totals(4, 3, 1, 0, 1.0), fromCounters.totals());
         assertEquals(fromDeals.stages(), fromCounters.stages());
         assertEquals(fromDeals.totals(), fromCounters.totals());

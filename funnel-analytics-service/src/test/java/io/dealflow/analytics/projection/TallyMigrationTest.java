@@ -59,10 +59,17 @@ class TallyMigrationTest {
         }
 
         Flyway.configure().dataSource(dataSource).load().migrate();
+        // read models that applied V12 before it had nothing left to do validate only while it keeps its description
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery("select description from flyway_schema_history where version = '12'")) {
+            rs.next();
+            assertEquals("Recount tallies", rs.getString(1));
+        }
 
         FunnelQuery query = new FunnelQuery(dataSource);
         FunnelReport fromCounters = query.funnel(new FunnelFilter("p", null, null, null, null));
-        FunnelReport fromDeals = query.funnel(new FunnelFilter("p", Instant.parse("2000-01-01T00:00:00Z"), null, null, null));
+        // the funnel at an instant after every event comes from the stage visits, not from the counters
+        FunnelReport fromDeals = query.funnelAt(new FunnelFilter("p", null, null, null, null), Instant.parse("2100-01-01T00:00:00Z"));
         assertEquals(fromDeals.stages(), fromCounters.stages());
         assertEquals(fromDeals.totals(), fromCounters.totals());
         assertEquals(new FunnelReport.Totals(3, 1, 1, 1, 0.5), fromCounters.totals());

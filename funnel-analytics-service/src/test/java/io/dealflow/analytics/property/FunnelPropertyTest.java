@@ -336,7 +336,7 @@ class FunnelPropertyTest {
     }
 
     /**
-     * The counters kept batch by batch equal a recount from the deal tables (what the V12 migration does for a read model
+     * The counters kept batch by batch equal a recount from the deal tables (what the V14 migration does for a read model
      * built before the counters existed), with the projection held still.
      */
     private static void assertCountersEqualARecount() {
