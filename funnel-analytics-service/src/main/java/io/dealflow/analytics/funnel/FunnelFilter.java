@@ -2,8 +2,6 @@ package io.dealflow.analytics.funnel;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -130,18 +128,6 @@ public record FunnelFilter(String pipelineId, Instant from, Instant to, String o
     /** The deals created in one UTC month (2026-07); only the funnel's counters are kept for these slices. */
     public static String createdSlice(String month) {
         return "created:" + month;
-    }
-
-    /**
-     * How the funnel of all deals changed in one UTC month (2026-07) or day (2026-07-15), by when the changes happened:
-     * time travel adds these up instead of reading every visit.
-     */
-    public static String changedMonthSlice(YearMonth month) {
-        return "changed.month:" + month;
-    }
-
-    public static String changedDaySlice(LocalDate day) {
-        return "changed.day:" + day;
     }
 
     public Map<String, String> describe() {

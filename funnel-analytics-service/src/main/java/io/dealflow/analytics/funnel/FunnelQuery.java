@@ -6,14 +6,9 @@ import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,7 +19,7 @@ import java.util.Map;
  * Answers the funnel question from the projection's counters when the filter has a slice (whole pipeline, one
  * owner, one source); a creation window over all deals from the creation-month counters it covers, corrected by the
  * visits of the deals in its partial months; otherwise from the stored stage visits. All give the same numbers. The
- * funnel at a past instant (time travel) adds up the per-day changes of all deals, or reads the visits when filtered.
+ * funnel at a past instant (time travel) always comes from the visits.
  */
 @Singleton
 public class FunnelQuery {
@@ -66,22 +61,6 @@ public class FunnelQuery {
         DurationSketch time(String stageId) {
             return times.computeIfAbsent(stageId, k -> new DurationSketch());
         }
-
-        /** Adds {@code n} to one funnel counter; {@code seconds} is the time counters' amount. */
-        void add(String metric, String k1, String k2, long n, double seconds) {
-            switch (metric) {
-                case "reach" -> status(k2, Integer.parseInt(k1), n);
-                case "stage.entered" -> stage(k1)[0] += n;
-                case "stage.advanced" -> stage(k1)[1] += n;
-                case "stage.lost" -> stage(k1)[2] += n;
-                case "stage.current" -> stage(k1)[3] += n;
-                default -> time(k1).add(Integer.parseInt(k2), n, seconds);
-            }
-        }
-
-        void add(Map<FunnelTimeline.Key, FunnelTimeline.Count> deal, int sign) {
-            deal.forEach((key, count) -> add(key.metric(), key.k1(), key.k2(), sign * count.n(), (double) sign * count.seconds()));
-        }
     }
 
     public FunnelReport funnel(FunnelFilter filter) {
@@ -96,15 +75,12 @@ public class FunnelQuery {
 
     /**
      * The funnel as it stood at a past instant, from the stored stage visits (when each stay began, when and how it
-     * ended): the same definitions as the live funnel, which it equals at the present. For all deals of a pipeline the
-     * projection keeps the visits' changes added up per day and month, so only the deals that changed on the
-     * instant's day are read.
+     * ended): the same definitions as the live funnel, which it equals at the present.
      */
     public FunnelReport funnelAt(FunnelFilter filter, Instant at) {
         return Jdbc.read(dataSource, c -> {
             PipelineStages pipeline = PipelineStages.load(c, filter.pipelineId());
-            Counts counts = filter.equals(FunnelFilter.pipeline(filter.pipelineId())) ? fromChanges(c, filter.pipelineId(), at)
-                    : fromVisits(c, filter, at, new Counts(), 1);
+            Counts counts = fromVisits(c, filter, at, new Counts(), 1);
             Map<String, String> filters = new LinkedHashMap<>(filter.describe());
             filters.put("at", at.toString());
             Instant newest = Jdbc.asOf(c);
@@ -138,12 +114,16 @@ public class FunnelQuery {
     }
 
     private static Counts fromTallies(List<TallyRows.Row> rows) {
-        return add(new Counts(), rows, 1);
-    }
-
-    private static Counts add(Counts counts, List<TallyRows.Row> rows, int sign) {
+        Counts counts = new Counts();
         for (TallyRows.Row row : rows) {
-            counts.add(row.metric(), row.k1(), row.k2(), sign * row.n(), sign * row.amount().doubleValue());
+            switch (row.metric()) {
+                case "reach" -> counts.status(row.k2(), Integer.parseInt(row.k1()), row.n());
+                case "stage.entered" -> counts.stage(row.k1())[0] += row.n();
+                case "stage.advanced" -> counts.stage(row.k1())[1] += row.n();
+                case "stage.lost" -> counts.stage(row.k1())[2] += row.n();
+                case "stage.current" -> counts.stage(row.k1())[3] += row.n();
+                default -> counts.time(row.k1()).add(Integer.parseInt(row.k2()), row.n(), row.amount().doubleValue());
+            }
         }
         return counts;
     }
@@ -160,88 +140,14 @@ public class FunnelQuery {
         return counts;
     }
 
-    /**
-     * The funnel of all deals at an instant: the sum of the deals' changes at or before it. Each level is read from
-     * its shorter side: the months before the instant's month (or the live counters minus the months from it on), the
-     * days of its month before its day (or the month minus the days from it on), and the deals that changed on its
-     * day before the instant (or the whole day minus the deals that changed after the instant), from their visits.
-     */
-    private static Counts fromChanges(Connection c, String pipelineId, Instant at) throws SQLException {
-        Counts counts = new Counts();
-        LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
-        YearMonth month = YearMonth.from(day);
-        String firstMonth = FunnelFilter.changedMonthSlice(YearMonth.of(1, 1));
-        String endMonth = FunnelFilter.changedMonthSlice(YearMonth.of(9999, 12)) + "~";
-        List<String> months = new ArrayList<>();
-        Jdbc.query(c, "select distinct slice from tally_group where pipeline_id = ? and slice >= ? and slice < ?",
-                List.of(pipelineId, firstMonth, endMonth), rs -> months.add(rs.getString(1)));
-        String thisMonth = FunnelFilter.changedMonthSlice(month);
-        long monthsBefore = months.stream().filter(m -> m.compareTo(thisMonth) < 0).count();
-        if (monthsBefore <= months.size() - monthsBefore + 1) {
-            add(counts, TallyRows.readRange(c, pipelineId, firstMonth, thisMonth, FUNNEL_METRICS), 1);
-        } else {
-            add(counts, TallyRows.read(c, FunnelFilter.pipeline(pipelineId), FUNNEL_METRICS), 1);
-            add(counts, TallyRows.readRange(c, pipelineId, thisMonth, endMonth, FUNNEL_METRICS), -1);
-        }
-        String firstDay = FunnelFilter.changedDaySlice(month.atDay(1));
-        String thisDay = FunnelFilter.changedDaySlice(day);
-        String endDay = FunnelFilter.changedDaySlice(month.plusMonths(1).atDay(1));
-        if (day.getDayOfMonth() - 1 <= month.lengthOfMonth() - day.getDayOfMonth() + 1) {
-            add(counts, TallyRows.readRange(c, pipelineId, firstDay, thisDay, FUNNEL_METRICS), 1);
-        } else {
-            add(counts, TallyRows.readRange(c, pipelineId, thisMonth, thisMonth + "~", FUNNEL_METRICS), 1);
-            add(counts, TallyRows.readRange(c, pipelineId, thisDay, endDay, FUNNEL_METRICS), -1);
-        }
-        Instant dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant();
-        Instant dayEnd = day.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        if (Duration.between(dayStart, at).compareTo(Duration.between(at, dayEnd)) <= 0) {
-            changedOnDay(c, pipelineId, dayStart, at, true).forEach(stays -> {
-                counts.add(FunnelTimeline.at(stays, at, true), 1);
-                counts.add(FunnelTimeline.at(stays, dayStart, false), -1);
-            });
-        } else {
-            add(counts, TallyRows.readRange(c, pipelineId, thisDay, thisDay + "~", FUNNEL_METRICS), 1);
-            changedOnDay(c, pipelineId, at, dayEnd, false).forEach(stays -> {
-                counts.add(FunnelTimeline.at(stays, at, true), 1);
-                counts.add(FunnelTimeline.at(stays, dayEnd, false), -1);
-            });
-        }
-        return counts;
+    /** One stay in a stage as it stood at the instant asked about; {@code endedBy} is null while it lasted then. */
+    private record Visit(String stageId, int position, String endedBy) {
     }
 
     /**
-     * The visits of the deals of a pipeline that began or ended a visit from {@code from} to {@code to} (both included,
-     * or both excluded), deal by deal.
-     */
-    private static List<List<FunnelTimeline.Stay>> changedOnDay(Connection c, String pipelineId, Instant from, Instant to, boolean inclusive)
-            throws SQLException {
-        String between = inclusive ? " >= ? and %s <= ?" : " > ? and %s < ?";
-        Timestamp first = Timestamp.from(from);
-        Timestamp last = Timestamp.from(to);
-        List<List<FunnelTimeline.Stay>> deals = new ArrayList<>();
-        String[] dealId = {null};
-        Jdbc.query(c, "select v.deal_id, v.stage_id, v.position, v.entered_at, v.left_at, v.ended_by, v.duration_seconds from stage_visit v"
-                + " where v.deal_id in (select deal_id from stage_visit where pipeline_id = ? and entered_at" + between.formatted("entered_at")
-                + " union select deal_id from stage_visit where pipeline_id = ? and left_at" + between.formatted("left_at") + ")"
-                + " order by v.deal_id, v.seq", List.of(pipelineId, first, last, pipelineId, first, last), rs -> {
-            if (!rs.getString(1).equals(dealId[0])) {
-                deals.add(new ArrayList<>());
-                dealId[0] = rs.getString(1);
-            }
-            deals.get(deals.size() - 1).add(stay(rs));
-        });
-        return deals;
-    }
-
-    private static FunnelTimeline.Stay stay(ResultSet rs) throws SQLException {
-        Timestamp left = rs.getTimestamp(5);
-        return new FunnelTimeline.Stay(rs.getString(2), rs.getInt(3), rs.getTimestamp(4).toInstant(), left == null ? null : left.toInstant(),
-                rs.getString(6), rs.getLong(7));
-    }
-
-    /**
-     * The counts from the deals' visits as they stood at {@code at} (now when null), in one ordered pass: a deal is
-     * counted once its last visit has been read. The deals are added to {@code counts} ({@code sign} 1) or taken away (-1).
+     * The counts from the deals' visits begun by {@code at} (all of them when null), in one ordered pass: a deal is
+     * counted once its last visit has been read. Its status is how its latest visit ended (or OPEN); its stage flags
+     * are as {@link ReachedFlags} defines them. The deals are added to {@code counts} ({@code sign} 1) or taken away (-1).
      */
     private static Counts fromVisits(Connection c, FunnelFilter filter, Instant at, Counts counts, int sign) throws SQLException {
         List<Object> args = FunnelFilter.args();
@@ -257,19 +163,43 @@ public class FunnelQuery {
             visits += " and v.entered_at <= ?";
             args.add(Timestamp.from(at));
         }
-        Instant asOf = at == null ? Instant.MAX : at;
-        List<FunnelTimeline.Stay> deal = new ArrayList<>();
+        List<Visit> deal = new ArrayList<>();
         String[] dealId = {null};
-        Jdbc.query(c, "select v.deal_id, v.stage_id, v.position, v.entered_at, v.left_at, v.ended_by, v.duration_seconds from " + visits
+        Jdbc.query(c, "select v.deal_id, v.stage_id, v.position, v.left_at, v.ended_by, v.duration_seconds from " + visits
                 + " order by v.deal_id, v.seq", args, rs -> {
             if (!rs.getString(1).equals(dealId[0])) {
-                counts.add(FunnelTimeline.at(deal, asOf, true), sign);
-                deal.clear();
+                count(counts, deal, sign);
                 dealId[0] = rs.getString(1);
             }
-            deal.add(stay(rs));
+            Timestamp left = rs.getTimestamp(4);
+            boolean ended = left != null && (at == null || !left.toInstant().isAfter(at));
+            deal.add(new Visit(rs.getString(2), rs.getInt(3), ended ? rs.getString(5) : null));
+            if (ended) {
+                long seconds = rs.getLong(6);
+                counts.time(rs.getString(2)).add(DurationSketch.bucket(seconds), sign, (double) sign * seconds);
+            }
         });
-        counts.add(FunnelTimeline.at(deal, asOf, true), sign);
+        count(counts, deal, sign);
         return counts;
+    }
+
+    private static void count(Counts counts, List<Visit> visits, int sign) {
+        if (visits.isEmpty()) {
+            return;
+        }
+        Visit last = visits.get(visits.size() - 1);
+        String status = last.endedBy() == null ? "OPEN" : last.endedBy();
+        counts.status(status, visits.stream().mapToInt(Visit::position).max().orElseThrow(), sign);
+        if ("OPEN".equals(status)) {
+            counts.stage(last.stageId())[3] += sign;
+        }
+        ReachedFlags.of(visits.stream().map(v -> new ReachedFlags.Step(v.stageId(), v.position(), v.endedBy())).toList())
+                .forEach((stage, f) -> {
+                    long[] sc = counts.stage(stage);
+                    sc[0] += sign;
+                    sc[1] += f.advanced() ? sign : 0;
+                    sc[2] += f.lost() ? sign : 0;
+                });
+        visits.clear();
     }
 }

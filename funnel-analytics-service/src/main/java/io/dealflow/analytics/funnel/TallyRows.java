@@ -41,15 +41,11 @@ public final class TallyRows {
 
     /** The rows of these metrics of every creation-month slice in the filter's whole-month window, added up. */
     public static List<Row> readMonths(Connection c, FunnelFilter filter, String... metrics) throws SQLException {
-        return readRange(c, filter.pipelineId(), filter.firstMonthSlice(), filter.endMonthSlice(), metrics);
-    }
-
-    /** The rows of these metrics of every slice from {@code firstSlice} (inclusive) to {@code endSlice} (exclusive), added up. */
-    public static List<Row> readRange(Connection c, String pipelineId, String firstSlice, String endSlice, String... metrics) throws SQLException {
-        Map<String, List<Row>> slices = read(c, pipelineId, "g.slice >= ? and g.slice < ?", List.of(firstSlice, endSlice), metrics);
-        Map<String, Map<List<String>, Row>> sum = new TreeMap<>();
-        slices.values().forEach(rows -> rows.forEach(row -> add(sum, "", row)));
-        return all(withoutZeros(sum));
+        Map<String, List<Row>> months = read(c, filter.pipelineId(), "g.slice >= ? and g.slice < ?",
+                List.of(filter.firstMonthSlice(), filter.endMonthSlice()), metrics);
+        Map<String, Map<List<String>, Row>> window = new TreeMap<>();
+        months.values().forEach(rows -> rows.forEach(row -> add(window, "", row)));
+        return all(withoutZeros(window));
     }
 
     /** The rows of these metrics for every slice starting with {@code slicePrefix} ("owner:", "source:"), by slice. */

@@ -1,7 +1,6 @@
 package io.dealflow.analytics.projection;
 
 import io.dealflow.analytics.funnel.Cohorts;
-import io.dealflow.analytics.funnel.FunnelTimeline;
 import io.dealflow.analytics.funnel.Phases;
 import io.dealflow.events.v1.DealCreated;
 import io.dealflow.events.v1.DealLost;
@@ -189,16 +188,6 @@ final class DealState {
         ownerId = u.ownerId();
         source = u.source();
         expectedClose = u.expectedCloseDate();
-    }
-
-    /** The visits in order, as the funnel's timeline reads them. */
-    List<FunnelTimeline.Stay> stays() {
-        List<FunnelTimeline.Stay> stays = new ArrayList<>(visits.size());
-        for (Visit v : visits) {
-            stays.add(new FunnelTimeline.Stay(v.stageId, v.position, v.enteredAt, v.leftAt, v.endedBy,
-                    v.durationSeconds == null ? 0 : v.durationSeconds));
-        }
-        return stays;
     }
 
     int maxPhase() {

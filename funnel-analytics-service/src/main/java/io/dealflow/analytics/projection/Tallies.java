@@ -2,14 +2,12 @@ package io.dealflow.analytics.projection;
 
 import io.dealflow.analytics.funnel.DurationSketch;
 import io.dealflow.analytics.funnel.FunnelFilter;
-import io.dealflow.analytics.funnel.FunnelTimeline;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.LocalDate;
-import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,8 +19,7 @@ import java.util.Map;
  * The pre-aggregated counters the funnel, phase and forecast queries read instead of scanning deals. Every
  * counter is the sum, over the deals of a slice, of what each deal contributes ({@link #add}); a batch adds
  * each touched deal's contribution after the batch and subtracts the one from before, so the counters always
- * equal a recount from the deal tables. Slices: all deals of a pipeline, per owner, per source, per creation month;
- * and how the funnel of all deals changed per day and per month of when it changed ({@link FunnelTimeline}).
+ * equal a recount from the deal tables. Slices: all deals of a pipeline, per owner, per source, per creation month.
  */
 final class Tallies {
 
@@ -39,20 +36,11 @@ final class Tallies {
     }
 
     private final Map<Cell, Delta> deltas = new HashMap<>();
-    private final Map<DealState, List<FunnelTimeline.Change>> changesBefore = new HashMap<>();
 
-    /**
-     * Adds ({@code sign} 1) or takes away ({@code sign} -1) what one deal contributes to every counter. Of its funnel
-     * changes per day, taking the deal away remembers them, and adding it back counts only the ones that differ.
-     */
+    /** Adds ({@code sign} 1) or takes away ({@code sign} -1) what one deal contributes to every counter. */
     void add(DealState d, int sign) {
         if (!d.exists()) {
             return;
-        }
-        if (sign < 0) {
-            changesBefore.put(d, FunnelTimeline.changes(d.stays()));
-        } else {
-            changes(d.pipelineId, changesBefore.getOrDefault(d, List.of()), FunnelTimeline.changes(d.stays()));
         }
         List<String> slices = new ArrayList<>(3);
         slices.add(FunnelFilter.ALL_DEALS);
@@ -99,26 +87,6 @@ final class Tallies {
             count(cell(d.pipelineId, FunnelFilter.ALL_DEALS, "closed.month", month, d.status, Integer.toString(d.maxPosition), ""), sign, null);
             count(cell(d.pipelineId, FunnelFilter.ALL_DEALS, "closed:" + month, closedDay.toString(), d.status,
                     Integer.toString(d.maxPosition), ""), sign, null);
-        }
-    }
-
-    private void changes(String pipelineId, List<FunnelTimeline.Change> before, List<FunnelTimeline.Change> after) {
-        int same = 0;
-        while (same < before.size() && same < after.size() && before.get(same).equals(after.get(same))) {
-            same++;
-        }
-        before.subList(same, before.size()).forEach(change -> count(pipelineId, change, -1));
-        after.subList(same, after.size()).forEach(change -> count(pipelineId, change, 1));
-    }
-
-    private void count(String pipelineId, FunnelTimeline.Change change, int sign) {
-        LocalDate day = LocalDate.ofInstant(change.at(), ZoneOffset.UTC);
-        for (String slice : List.of(FunnelFilter.changedDaySlice(day), FunnelFilter.changedMonthSlice(YearMonth.from(day)))) {
-            change.counts().forEach((key, count) -> {
-                Delta delta = deltas.computeIfAbsent(cell(pipelineId, slice, key.metric(), key.k1(), key.k2(), "", ""), k -> new Delta());
-                delta.n += sign * count.n();
-                delta.amount = delta.amount.add(BigDecimal.valueOf(sign * count.seconds()));
-            });
         }
     }
 
