@@ -178,6 +178,43 @@ class FunnelTest extends AnalyticsTest {
         assertTrue(applied >= events.size(), "applied " + applied);
     }
 
+    @Test
+    void timeTravelHandlesChangesAtOneInstantAndClocksThatGoBack() throws Exception {
+        String p = "tt-" + UUID.randomUUID();
+        Instant t = Instant.parse("2026-09-10T20:00:00Z");
+        writer.send(EventTypes.PIPELINE_DEFINED, p, 0, t, new PipelineDefined(p, "Time travel", List.of(
+                new PipelineDefined.PipelineStage("a", "Lead", 0, 10, "AWARENESS", null),
+                new PipelineDefined.PipelineStage("b", "Demo", 1, 40, "CONSIDERATION", null)), List.of("Price"), t, "system"));
+        String e1 = UUID.randomUUID().toString();
+        writer.send(EventTypes.DEAL_CREATED, e1, 0, t, new DealCreated(e1, p, "E1", eur(), "x", "web", null, null, null, a, t, "u"));
+        await("/api/v1/funnel?pipelineId=" + p, r -> r.status() == 200 && r.body().get("totals").get("deals").asLong() == 1);
+        // applied in a later batch: E1 moves at the very instant it was created
+        writer.send(EventTypes.DEAL_MOVED_TO_STAGE, e1, 1, t, new DealMovedToStage(e1, p, a, b, t, "u"));
+        // E2's clock goes back: created at t + 2 h, moved at t + 1 h, won at t + 5 h (the next day)
+        String e2 = UUID.randomUUID().toString();
+        Instant created2 = t.plus(Duration.ofHours(2));
+        writer.send(EventTypes.DEAL_CREATED, e2, 0, created2, new DealCreated(e2, p, "E2", eur(), "y", "web", null, null, null, a, created2, "u"));
+        writer.send(EventTypes.DEAL_MOVED_TO_STAGE, e2, 1, t.plus(Duration.ofHours(1)), new DealMovedToStage(e2, p, a, b, t.plus(Duration.ofHours(1)), "u"));
+        writer.send(EventTypes.DEAL_WON, e2, 2, t.plus(Duration.ofHours(5)), new DealWon(e2, p, b, eur(), t.plus(Duration.ofHours(5)), "u"));
+        await("/api/v1/funnel?pipelineId=" + p, r -> r.status() == 200 && r.body().get("totals").get("won").asLong() == 1
+                && r.body().get("stages").get(1).get("entered").asLong() == 2);
+
+        for (Instant at : List.of(t.minusSeconds(1), t, t.plus(Duration.ofMinutes(90)), created2, t.plus(Duration.ofHours(4)),
+                t.plus(Duration.ofHours(5)), t.plus(Duration.ofDays(30)))) {
+            JsonNode fromChanges = get("/api/v1/funnel?pipelineId=" + p + "&at=" + at).body();
+            // a creation window that holds every deal joins the deal table: the same deals, the same answer
+            JsonNode fromVisits = get("/api/v1/funnel?pipelineId=" + p + "&from=2000-01-01T00:00:00Z&at=" + at).body();
+            assertEquals(fromVisits.get("stages"), fromChanges.get("stages"), "stages at " + at);
+            assertEquals(fromVisits.get("totals"), fromChanges.get("totals"), "totals at " + at);
+        }
+        // at t, E1 was created and moved on to b: one deal, in b, a entered and advanced with a stay of 0 h
+        JsonNode atT = get("/api/v1/funnel?pipelineId=" + p + "&at=" + t).body();
+        assertEquals(1, atT.get("totals").get("deals").asLong());
+        expectStage(atT.get("stages").get(0), 1, 1, 0, 1, 0, 1.0);
+        expectStage(atT.get("stages").get(1), 1, 1, 1, 0, 0, 0.0);
+        expectTime(atT.get("stages").get(0).get("timeInStageHours"), 1, 0.0, 0.0, 0.0);
+    }
+
     private record HttpResponseHolder(int status, String body) {
     }
 

@@ -184,9 +184,20 @@ class FunnelPropertyTest {
         JsonNode live = awaitEqual(base, funnel -> compareFunnel(funnel, model, null));
         compareFunnel(live, model, null).run();
 
-        Instant at = T0.plusSeconds((long) (new Random(interleaving).nextDouble() * (last.getEpochSecond() - T0.getEpochSecond())));
-        JsonNode past = get(base + "&at=" + at);
-        compareFunnel(past, model, at).run();
+        // time travel, for all deals and for one owner, against the model cut at the instant: at a random second, at a change
+        // and the second before it, around a midnight, before the first change and after the last
+        Random travel = new Random(interleaving);
+        Instant random = T0.plusSeconds((long) (travel.nextDouble() * (last.getEpochSecond() - T0.getEpochSecond())));
+        List<DealScript.Stay> someStays = deals.get(travel.nextInt(deals.size())).stays();
+        Instant change = someStays.get(travel.nextInt(someStays.size())).entered();
+        Instant midnight = change.truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        List<DealScript> ownerO0 = deals.stream().filter(d -> "o0".equals(d.edits().isEmpty() ? d.ownerId()
+                : d.edits().get(d.edits().size() - 1).ownerId())).toList();
+        for (Instant at : List.of(random, change, change.minusSeconds(1), midnight, midnight.minusSeconds(1),
+                midnight.plus(Duration.ofHours(17)), T0.minusSeconds(1), last.plus(Duration.ofDays(40)))) {
+            compareFunnel(get(base + "&at=" + at), model, at).run();
+            compareFunnel(get(base + "&ownerId=o0&at=" + at), new IndependentModel(ownerO0, PropertyEvents.PHASES), at).run();
+        }
 
         JsonNode phases = get("/api/v1/funnel/phases?pipelineId=" + pipeline);
         List<IndependentModel.Row> phaseRows = model.funnel(null, 4, true);
