@@ -25,23 +25,10 @@ public final class Jdbc {
     private Jdbc() {
     }
 
-    /** Fetch size of every query: rows come in chunks of this many, however many the query has. */
-    static final int FETCH_SIZE = 5_000;
-
     public static <T> T read(DataSource dataSource, Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
             c.setReadOnly(true);
-            // only inside a transaction does PostgreSQL hand out a result in chunks of the fetch size; outside it holds all
-            // rows of a result in memory (all visits of a pipeline for time travel: millions at 1M deals)
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+            return work.run(c);
         } catch (SQLException e) {
             throw new IllegalStateException("query failed", e);
         }
@@ -49,7 +36,6 @@ public final class Jdbc {
 
     public static void query(Connection c, String sql, List<Object> args, Rows rows) throws SQLException {
         try (PreparedStatement statement = c.prepareStatement(sql)) {
-            statement.setFetchSize(FETCH_SIZE);
             for (int i = 0; i < args.size(); i++) {
                 statement.setObject(i + 1, args.get(i));
             }
