@@ -189,7 +189,7 @@ public class VelocityQuery {
         return inputs;
     }
 
-    static String money(BigDecimal amount, String currency) {
+    public static String money(BigDecimal amount, String currency) {
         if (amount == null) {
             return null;
         }

@@ -179,6 +179,41 @@ class FunnelTest extends AnalyticsTest {
     }
 
     @Test
+    void boardAsItStoodAtAnInstant() throws Exception {
+        await("/api/v1/funnel?pipelineId=" + pipeline, r -> r.status() == 200 && r.body().get("totals").get("deals").asLong() >= 5
+                && r.body().get("totals").get("lost").asLong() == 2 && r.body().get("stages").get(0).get("current").asLong() >= 2);
+        // at 4.5 h: D3 in a; D1 (a → b at 2 h), D2 (a → b at 4 h) and D4 (created in b) in b; D5 lost at 3 h. Every deal is 100.00 EUR
+        Instant at = at(4).plus(Duration.ofMinutes(30));
+        JsonNode board = get("/api/v1/funnel/board?pipelineId=" + pipeline + "&at=" + at).body();
+        assertEquals(at.toString(), board.get("at").asText());
+        assertEquals(at.toString(), board.get("filters").get("at").asText());
+        JsonNode stages = board.get("stages");
+        assertEquals(1, stages.get(0).get("openDeals").asLong());
+        assertEquals("100.00", stages.get(0).get("amounts").get(0).get("amount").asText());
+        assertEquals("10.00", stages.get(0).get("amounts").get(0).get("weightedAmount").asText());
+        assertEquals(3, stages.get(1).get("openDeals").asLong());
+        assertEquals("300.00", stages.get(1).get("amounts").get(0).get("amount").asText());
+        assertEquals("120.00", stages.get(1).get("amounts").get(0).get("weightedAmount").asText());
+        assertEquals(0, stages.get(2).get("openDeals").asLong());
+        assertEquals(0, stages.get(2).get("amounts").size());
+        JsonNode eur = board.get("totals").get(0);
+        assertEquals(List.of("EUR", "4", "400.00", "130.00"), List.of(eur.get("currency").asText(), eur.get("deals").asText(),
+                eur.get("amount").asText(), eur.get("weightedAmount").asText()));
+        // owner y at the same instant: D3 in a, D4 in b
+        JsonNode y = get("/api/v1/funnel/board?pipelineId=" + pipeline + "&ownerId=y&at=" + at).body();
+        assertEquals(List.of(1L, 1L, 0L), List.of(y.get("stages").get(0).get("openDeals").asLong(), y.get("stages").get(1).get("openDeals").asLong(),
+                y.get("stages").get(2).get("openDeals").asLong()));
+
+        // tried: an instant that is no instant, one outside the years 0001-9999, a pipeline nobody defined
+        for (String bad : List.of("yesterday", "+10000-01-01T00:00:00Z")) {
+            Reply reply = get("/api/v1/funnel/board?pipelineId=" + pipeline + "&at=" + java.net.URLEncoder.encode(bad, java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(400, reply.status(), bad);
+            assertTrue(reply.contentType().startsWith("application/problem+json"), reply.contentType());
+        }
+        assertEquals(404, get("/api/v1/funnel/board?pipelineId=nope-" + UUID.randomUUID()).status());
+    }
+
+    @Test
     void timeTravelHandlesChangesAtOneInstantAndClocksThatGoBack() throws Exception {
         String p = "tt-" + UUID.randomUUID();
         Instant t = Instant.parse("2026-09-10T20:00:00Z");

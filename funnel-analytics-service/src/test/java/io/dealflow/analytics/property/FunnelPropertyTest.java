@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -184,8 +185,10 @@ class FunnelPropertyTest {
         JsonNode live = awaitEqual(base, funnel -> compareFunnel(funnel, model, null));
         compareFunnel(live, model, null).run();
 
-        // time travel, for all deals and for one owner, against the model cut at the instant: at a random second, at a change
-        // and the second before it, around a midnight, before the first change and after the last
+        // time travel (funnel and board), for all deals and for one owner, against the model cut at the instant: at a random
+        // second, at a change and the second before it, around a midnight, before the first change and after the last; the
+        // board's amounts and the owner filter depend on the edits, so every record is consumed first
+        awaitAllConsumed();
         Random travel = new Random(interleaving);
         Instant random = T0.plusSeconds((long) (travel.nextDouble() * (last.getEpochSecond() - T0.getEpochSecond())));
         List<DealScript.Stay> someStays = deals.get(travel.nextInt(deals.size())).stays();
@@ -197,6 +200,10 @@ class FunnelPropertyTest {
                 midnight.plus(Duration.ofHours(17)), T0.minusSeconds(1), last.plus(Duration.ofDays(40)))) {
             compareFunnel(get(base + "&at=" + at), model, at).run();
             compareFunnel(get(base + "&ownerId=o0&at=" + at), new IndependentModel(ownerO0, PropertyEvents.PHASES), at).run();
+            compareBoard(get("/api/v1/funnel/board?pipelineId=" + pipeline + "&at=" + at), model.board(at, PropertyEvents.PROBABILITIES),
+                    "board at " + at);
+            compareBoard(get("/api/v1/funnel/board?pipelineId=" + pipeline + "&ownerId=o0&at=" + at),
+                    new IndependentModel(ownerO0, PropertyEvents.PHASES).board(at, PropertyEvents.PROBABILITIES), "o0's board at " + at);
         }
 
         JsonNode phases = get("/api/v1/funnel/phases?pipelineId=" + pipeline);
@@ -236,11 +243,6 @@ class FunnelPropertyTest {
         get("/api/v1/velocity?pipelineId=" + pipeline).get("lostReasons").forEach(r -> reasons.put(r.get("reason").asText(), r.get("deals").asLong()));
         assertEquals(model.lostReasons(), reasons);
 
-        // every record consumed, edits included (the funnel above does not depend on them), before comparing paths
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (get("/api/v1/analytics/freshness").path("totalLag").asLong(-1) != 0 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
         // the counters the projection keeps give the same answers as the deal tables (a creation window forces those)
         for (String slice : List.of("", "&ownerId=o0", "&ownerId=o1", "&ownerId=o2", "&source=web", "&source=event",
                 "&groupBy=owner", "&groupBy=source")) {
@@ -317,6 +319,46 @@ class FunnelPropertyTest {
                 assertEquals(expected, learned.get(stage).get("closedDeals").asLong(), "closed deals reaching s" + stage + " since " + windowStart);
             }
         }
+    }
+
+    /** Waits until the consumer has applied every record on the topic, edits included (the live funnel does not show them). */
+    private void awaitAllConsumed() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (get("/api/v1/analytics/freshness").path("totalLag").asLong(-1) != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
+    /** Open deals, amount and weighted amount per stage and currency, and per currency in total (amounts in cents, half-even). */
+    private static void compareBoard(JsonNode board, Map<String, IndependentModel.Open> expected, String what) {
+        Map<String, List<String>> actual = new TreeMap<>();
+        for (JsonNode stage : board.get("stages")) {
+            long open = 0;
+            for (JsonNode m : stage.get("amounts")) {
+                actual.put(stage.get("position").asInt() + "/" + m.get("currency").asText(),
+                        List.of(m.get("deals").asText(), m.get("amount").asText(), m.get("weightedAmount").asText()));
+                open += m.get("deals").asLong();
+            }
+            assertEquals(open, stage.get("openDeals").asLong(), what + ": open deals of stage " + stage.get("stageId").asText());
+        }
+        Map<String, List<String>> wanted = new TreeMap<>();
+        Map<String, IndependentModel.Open> totals = new TreeMap<>();
+        expected.forEach((key, o) -> {
+            wanted.put(key, List.of(Long.toString(o.deals()), cents(o.amount()), cents(o.weighted())));
+            totals.merge(key.substring(key.indexOf('/') + 1), o, (a, b) -> new IndependentModel.Open(a.deals() + b.deals(),
+                    a.amount().add(b.amount()), a.weighted().add(b.weighted())));
+        });
+        assertEquals(wanted, actual, what);
+        Map<String, List<String>> actualTotals = new TreeMap<>();
+        board.get("totals").forEach(m -> actualTotals.put(m.get("currency").asText(),
+                List.of(m.get("deals").asText(), m.get("amount").asText(), m.get("weightedAmount").asText())));
+        Map<String, List<String>> wantedTotals = new TreeMap<>();
+        totals.forEach((currency, o) -> wantedTotals.put(currency, List.of(Long.toString(o.deals()), cents(o.amount()), cents(o.weighted()))));
+        assertEquals(wantedTotals, actualTotals, what + ": totals");
+    }
+
+    private static String cents(java.math.BigDecimal amount) {
+        return amount.setScale(2, java.math.RoundingMode.HALF_EVEN).toPlainString();
     }
 
     private Runnable compareFunnel(JsonNode funnel, IndependentModel model, Instant at) {

@@ -193,6 +193,36 @@ final class IndependentModel {
     }
 
     /** The smallest value with at least a share p of the values at or below it. */
+    /** One stage's open deals in one currency at an instant: count, amount and amount × probability, unrounded. */
+    record Open(long deals, java.math.BigDecimal amount, java.math.BigDecimal weighted) {
+    }
+
+    /**
+     * The board at {@code at}: key "stage/currency" (stage = the stay open then: begun at or before it, ended after it or
+     * not at all); the amount is the deal's latest edit at or before the instant, else its first amount.
+     */
+    Map<String, Open> board(Instant at, int[] probabilities) {
+        Map<String, Open> board = new TreeMap<>();
+        for (DealScript deal : deals) {
+            for (DealScript.Stay s : deal.stays()) {
+                if (s.entered().isAfter(at) || (s.ended() != null && !s.ended().isAfter(at))) {
+                    continue;
+                }
+                String amount = deal.amount();
+                for (DealScript.Edit edit : deal.edits()) {
+                    if (!edit.at().isAfter(at)) {
+                        amount = edit.amount();
+                    }
+                }
+                java.math.BigDecimal value = new java.math.BigDecimal(amount);
+                java.math.BigDecimal weighted = value.multiply(java.math.BigDecimal.valueOf(probabilities[s.stage()])).movePointLeft(2);
+                board.merge(s.stage() + "/" + deal.currency(), new Open(1, value, weighted),
+                        (a, b) -> new Open(a.deals() + b.deals(), a.amount().add(b.amount()), a.weighted().add(b.weighted())));
+            }
+        }
+        return board;
+    }
+
     static double nearestRank(List<Double> sorted, double p) {
         int rank = (int) Math.max(1, Math.ceil(p * sorted.size() - 1e-9));
         return sorted.get(rank - 1);

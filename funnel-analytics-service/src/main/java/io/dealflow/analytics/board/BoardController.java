@@ -1,0 +1,34 @@
+package io.dealflow.analytics.board;
+
+import io.dealflow.analytics.funnel.FunnelController;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+
+import java.time.Instant;
+
+@Controller("/api/v1/funnel/board")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class BoardController {
+
+    private final BoardQuery query;
+
+    public BoardController(BoardQuery query) {
+        this.query = query;
+    }
+
+    /**
+     * The pipeline board as it stood at {@code at} (now when absent): open deals per stage and in total, with their
+     * amounts and weighted amounts per currency. Owner and source are the deals' current ones; from/to select deals by
+     * creation time.
+     */
+    @Get
+    public BoardReport board(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String at, @QueryValue @Nullable String from,
+                             @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId, @QueryValue @Nullable String source) {
+        Instant instant = FunnelController.instant("at", at);
+        return query.board(FunnelController.filter(pipelineId, from, to, ownerId, source), instant == null ? Instant.now() : instant);
+    }
+}
