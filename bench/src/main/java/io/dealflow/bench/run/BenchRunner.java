@@ -304,6 +304,7 @@ public final class BenchRunner {
                 + today.minus(Duration.ofDays(90)).plusSeconds(1) + "&to=" + today);
         endpoints.put(TIME_TRAVEL, "/api/v1/funnel?pipelineId=" + pipelineId);
         endpoints.put(TIME_TRAVEL + ", one owner (visits)", "/api/v1/funnel?pipelineId=" + pipelineId + "&ownerId=owner-3");
+        endpoints.put(TIME_TRAVEL + ", board (visits and amounts)", "/api/v1/funnel/board?pipelineId=" + pipelineId);
         Instant travelFrom = Instant.now().minus(Duration.ofDays(150));
         for (var endpoint : endpoints.entrySet()) {
             HttpLoad load = new HttpLoad(analytics, null);

@@ -51,14 +51,18 @@ public class BoardQuery {
             Map<String, Sums> total = new TreeMap<>();
             List<Object> args = FunnelFilter.args();
             args.add(Timestamp.from(at));
-            String where = filter.where(args);
+            String visits;
+            if (filter.equals(FunnelFilter.pipeline(filter.pipelineId()))) {
+                // the visits carry their pipeline: without other filters the deal table need not be joined
+                visits = "stage_visit v" + amountThen() + "where v.pipeline_id = ?";
+                args.add(filter.pipelineId());
+            } else {
+                visits = "stage_visit v join deal d on d.deal_id = v.deal_id" + amountThen() + "where " + filter.where(args);
+            }
             args.add(Timestamp.from(at));
             args.add(Timestamp.from(at));
-            Jdbc.query(c, """
-                    select v.stage_id, v.probability, a.amount, a.currency from stage_visit v join deal d on d.deal_id = v.deal_id
-                    left join deal_amount a on a.deal_id = v.deal_id
-                        and a.seq = (select max(x.seq) from deal_amount x where x.deal_id = v.deal_id and x.valid_from <= ?)
-                    where\s""" + where + " and v.entered_at <= ? and (v.left_at is null or v.left_at > ?)", args, rs -> {
+            Jdbc.query(c, "select v.stage_id, v.probability, a.amount, a.currency from " + visits
+                    + " and v.entered_at <= ? and (v.left_at is null or v.left_at > ?)", args, rs -> {
                 String stage = rs.getString(1);
                 open.merge(stage, 1L, Long::sum);
                 BigDecimal amount = rs.getBigDecimal(3);
@@ -79,6 +83,12 @@ public class BoardQuery {
             return new BoardReport(filter.pipelineId(), pipeline.name(), newest == null || newest.isBefore(at) ? newest : at, at, filters,
                     columns, money(total));
         });
+    }
+
+    /** Joins each visit's deal's latest amount change at or before the instant (the first argument). */
+    private static String amountThen() {
+        return " left join deal_amount a on a.deal_id = v.deal_id"
+                + " and a.seq = (select max(x.seq) from deal_amount x where x.deal_id = v.deal_id and x.valid_from <= ?) ";
     }
 
     private static List<BoardReport.Money> money(Map<String, Sums> sums) {
