@@ -145,6 +145,25 @@ class BackboneIT {
         long won = model.count("WON");
         long lost = model.count("LOST");
         assertEquals((double) won / (won + lost), funnel.get("totals").get("winRate").asDouble(), 1e-4);
+
+        // the analytics board, computed from the event history, equals pipeline-service's board of its own read model
+        JsonNode board = await("/api/v1/pipelines/default/board", r -> r.status() == 200 && java.util.stream.StreamSupport
+                .stream(r.body().get("stages").spliterator(), false).mapToLong(st -> st.get("count").asLong()).sum() == model.count("OPEN"),
+                Duration.ofSeconds(30)).body();
+        JsonNode history = send("GET", "/api/v1/funnel/board?pipelineId=default", null).body();
+        for (int i = 0; i < STAGES.size(); i++) {
+            JsonNode live = board.get("stages").get(i);
+            JsonNode fromEvents = history.get("stages").get(i);
+            assertEquals(live.get("stageId").asText(), fromEvents.get("stageId").asText());
+            assertEquals(model.current(STAGES.get(i)), fromEvents.get("openDeals").asLong(), STAGES.get(i) + " open deals");
+            assertEquals(live.get("count").asLong(), fromEvents.get("openDeals").asLong(), STAGES.get(i) + " open deals on both boards");
+            for (JsonNode money : fromEvents.get("amounts")) {
+                JsonNode same = live.get("amounts").get(money.get("currency").asText());
+                assertEquals(same.get("total").asText(), money.get("amount").asText(), STAGES.get(i) + " amount");
+                assertEquals(same.get("weighted").asText(), money.get("weightedAmount").asText(), STAGES.get(i) + " weighted amount");
+            }
+            assertEquals(live.get("amounts").size(), fromEvents.get("amounts").size(), STAGES.get(i) + " currencies");
+        }
     }
 
     @Test
