@@ -35,12 +35,12 @@ public class FunnelController {
         return instant == null ? query.funnel(filter) : query.funnelAt(filter, instant);
     }
 
-    /** The same rolled up into the four customer-journey phases. */
+    /** The same rolled up into the four customer-journey phases; with {@code at}, as they stood at that past instant. */
     @Get("/phases")
     public io.dealflow.analytics.journey.PhaseReport phases(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
                                                             @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,
-                                                            @QueryValue @Nullable String source) {
-        return phases.phases(filter(pipelineId, from, to, ownerId, source));
+                                                            @QueryValue @Nullable String source, @QueryValue @Nullable String at) {
+        return phases.phases(filter(pipelineId, from, to, ownerId, source), instant("at", at));
     }
 
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");

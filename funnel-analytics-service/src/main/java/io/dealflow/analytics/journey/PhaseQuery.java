@@ -8,8 +8,11 @@ import io.dealflow.analytics.funnel.TallyRows;
 import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,13 +26,23 @@ public class PhaseQuery {
     }
 
     public PhaseReport phases(FunnelFilter filter) {
+        return phases(filter, null);
+    }
+
+    /**
+     * The phases as they stood at {@code at} (now when null). Now and with a counter slice they come from the counters;
+     * otherwise from one ordered pass over the deals' visits begun by then, each counted once its last visit has been
+     * read: its status is how its latest visit had ended by then (or OPEN), and an open deal counts as current in the
+     * phase its stage belongs to.
+     */
+    public PhaseReport phases(FunnelFilter filter, Instant at) {
         return Jdbc.read(dataSource, c -> {
             PipelineStages pipeline = PipelineStages.load(c, filter.pipelineId());
             long[] totals = new long[3]; // won, lost, all
             Map<Integer, Long> notWonByMaxPhase = new HashMap<>();
             Map<String, long[]> counts = new HashMap<>(); // entered, advanced, lost
             Map<String, Long> current = new HashMap<>();
-            if (filter.slice() != null) {
+            if (at == null && filter.slice() != null) {
                 for (TallyRows.Row row : TallyRows.read(c, filter, "phase.reach", "phase.entered", "phase.advanced", "phase.lost", "stage.current")) {
                     switch (row.metric()) {
                         case "phase.reach" -> count(totals, notWonByMaxPhase, row.k2(), Integer.parseInt(row.k1()), row.n());
@@ -48,24 +61,35 @@ public class PhaseQuery {
             } else {
                 List<Object> args = FunnelFilter.args();
                 String where = filter.where(args);
-                // one ordered pass over the deals and their visits: a deal is counted once its last visit has been read; an
-                // open deal counts as current in the phase its stage belongs to now
+                if (at != null) {
+                    where += " and v.entered_at <= ?";
+                    args.add(Timestamp.from(at));
+                }
                 List<ReachedFlags.Step> steps = new ArrayList<>();
-                String[] deal = {null, null}; // id, status
-                Jdbc.query(c, "select v.deal_id, d.status, v.phase, v.ended_by, d.stage_id from stage_visit v join deal d on d.deal_id = v.deal_id"
+                String[] deal = {null, null}; // id, stage of its latest visit
+                Runnable countDeal = () -> {
+                    if (steps.isEmpty()) {
+                        return;
+                    }
+                    String endedBy = steps.get(steps.size() - 1).endedBy();
+                    PipelineStages.Stage stage = pipeline.byId(deal[1]);
+                    if (endedBy == null && stage != null) {
+                        current.merge(stage.phase(), 1L, Long::sum);
+                    }
+                    countDeal(endedBy == null ? "OPEN" : endedBy, steps, totals, notWonByMaxPhase, counts);
+                };
+                Jdbc.query(c, "select v.deal_id, v.phase, v.ended_by, v.left_at, v.stage_id from stage_visit v join deal d on d.deal_id = v.deal_id"
                         + " where " + where + " order by v.deal_id, v.seq", args, rs -> {
                     if (!rs.getString(1).equals(deal[0])) {
-                        countDeal(deal[1], steps, totals, notWonByMaxPhase, counts);
+                        countDeal.run();
                         deal[0] = rs.getString(1);
-                        deal[1] = rs.getString(2);
-                        PipelineStages.Stage stage = pipeline.byId(rs.getString(5));
-                        if ("OPEN".equals(deal[1]) && stage != null) {
-                            current.merge(stage.phase(), 1L, Long::sum);
-                        }
                     }
-                    steps.add(new ReachedFlags.Step(rs.getString(3), Phases.ordinal(rs.getString(3)), rs.getString(4)));
+                    Timestamp left = rs.getTimestamp(4);
+                    boolean ended = left != null && (at == null || !left.toInstant().isAfter(at));
+                    steps.add(new ReachedFlags.Step(rs.getString(2), Phases.ordinal(rs.getString(2)), ended ? rs.getString(3) : null));
+                    deal[1] = rs.getString(5);
                 });
-                countDeal(deal[1], steps, totals, notWonByMaxPhase, counts);
+                countDeal.run();
             }
 
             List<PhaseReport.Phase> phases = new ArrayList<>();
@@ -87,7 +111,13 @@ public class PhaseQuery {
                         pipeline.stages().stream().filter(s -> s.phase().equals(phase)).map(PipelineStages.Stage::id).toList(),
                         reached.get(k), pc[0], current.getOrDefault(phase, 0L), pc[1], pc[2], Jdbc.ratio(next, reached.get(k))));
             }
-            return new PhaseReport(filter.pipelineId(), Jdbc.asOf(c), filter.describe(), phases, totals[2], totals[0], totals[1],
+            Map<String, String> filters = new LinkedHashMap<>(filter.describe());
+            Instant asOf = Jdbc.asOf(c);
+            if (at != null) {
+                filters.put("at", at.toString());
+                asOf = asOf == null || asOf.isBefore(at) ? asOf : at;
+            }
+            return new PhaseReport(filter.pipelineId(), asOf, filters, phases, totals[2], totals[0], totals[1],
                     Jdbc.ratio(totals[0], totals[0] + totals[1]));
         });
     }

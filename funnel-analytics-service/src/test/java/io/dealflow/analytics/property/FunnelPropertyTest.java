@@ -202,23 +202,12 @@ class FunnelPropertyTest {
             compareFunnel(get(base + "&ownerId=o0&at=" + at), new IndependentModel(ownerO0, PropertyEvents.PHASES), at).run();
             compareBoard(get("/api/v1/funnel/board?pipelineId=" + pipeline + "&at=" + at), model.board(at, PropertyEvents.PROBABILITIES),
                     "board at " + at);
+            comparePhases(get("/api/v1/funnel/phases?pipelineId=" + pipeline + "&at=" + at), model.funnel(at, 4, true), "at " + at);
             compareBoard(get("/api/v1/funnel/board?pipelineId=" + pipeline + "&ownerId=o0&at=" + at),
                     new IndependentModel(ownerO0, PropertyEvents.PHASES).board(at, PropertyEvents.PROBABILITIES), "o0's board at " + at);
         }
 
-        JsonNode phases = get("/api/v1/funnel/phases?pipelineId=" + pipeline);
-        List<IndependentModel.Row> phaseRows = model.funnel(null, 4, true);
-        for (int k = 0; k < 4; k++) {
-            JsonNode row = phases.get("phases").get(k);
-            IndependentModel.Row expected = phaseRows.get(k);
-            String what = "phase " + row.get("phase").asText();
-            assertEquals(expected.reached(), row.get("reached").asLong(), what + " reached");
-            assertEquals(expected.entered(), row.get("entered").asLong(), what + " entered");
-            assertEquals(expected.current(), row.get("current").asLong(), what + " current");
-            assertEquals(expected.advanced(), row.get("advanced").asLong(), what + " advanced");
-            assertEquals(expected.lost(), row.get("lost").asLong(), what + " lost");
-            assertEquals(expected.conversion(), number(row.get("conversionRate")), what + " conversion");
-        }
+        comparePhases(get("/api/v1/funnel/phases?pipelineId=" + pipeline), model.funnel(null, 4, true), "now");
 
         JsonNode trends = get("/api/v1/trends?interval=month&pipelineId=" + pipeline);
         Map<String, long[]> cohorts = model.cohorts();
@@ -318,6 +307,20 @@ class FunnelPropertyTest {
                 }
                 assertEquals(expected, learned.get(stage).get("closedDeals").asLong(), "closed deals reaching s" + stage + " since " + windowStart);
             }
+        }
+    }
+
+    private static void comparePhases(JsonNode phases, List<IndependentModel.Row> expectedRows, String when) {
+        for (int k = 0; k < 4; k++) {
+            JsonNode row = phases.get("phases").get(k);
+            IndependentModel.Row expected = expectedRows.get(k);
+            String what = "phase " + row.get("phase").asText() + " " + when;
+            assertEquals(expected.reached(), row.get("reached").asLong(), what + " reached");
+            assertEquals(expected.entered(), row.get("entered").asLong(), what + " entered");
+            assertEquals(expected.current(), row.get("current").asLong(), what + " current");
+            assertEquals(expected.advanced(), row.get("advanced").asLong(), what + " advanced");
+            assertEquals(expected.lost(), row.get("lost").asLong(), what + " lost");
+            assertEquals(expected.conversion(), number(row.get("conversionRate")), what + " conversion");
         }
     }
 
