@@ -25,10 +25,6 @@ public class PhaseQuery {
         this.dataSource = dataSource;
     }
 
-    public PhaseReport phases(FunnelFilter filter) {
-        return phases(filter, null);
-    }
-
     /**
      * The phases as they stood at {@code at} (now when null). Now and with a counter slice they come from the counters;
      * otherwise from one ordered pass over the deals' visits begun by then, each counted once its last visit has been
