@@ -61,7 +61,7 @@ public class BoardQuery {
             }
             args.add(Timestamp.from(at));
             args.add(Timestamp.from(at));
-            Jdbc.query(c, "select v.stage_id, v.probability, a.amount, a.currency from " + visits
+            Jdbc.stream(c, "select v.stage_id, v.probability, a.amount, a.currency from " + visits
                     + " and v.entered_at <= ? and (v.left_at is null or v.left_at > ?)", args, rs -> {
                 String stage = rs.getString(1);
                 open.merge(stage, 1L, Long::sum);

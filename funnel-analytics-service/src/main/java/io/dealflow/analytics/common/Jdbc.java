@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -46,6 +47,40 @@ public final class Jdbc {
             }
         }
     }
+
+    /**
+     * Like {@link #query}, for a result of any size (every visit of a pipeline): PostgreSQL hands it out in chunks, which
+     * it does only inside a transaction, planned as for reading every row (a cursor is otherwise planned for its first
+     * rows); H2 spills large results to disk by itself.
+     */
+    public static void stream(Connection c, String sql, List<Object> args, Rows rows) throws SQLException {
+        if (!Database.isPostgres(c)) {
+            query(c, sql, args, rows);
+            return;
+        }
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try (Statement settings = c.createStatement()) {
+            settings.execute("set local cursor_tuple_fraction = 1");
+            try (PreparedStatement statement = c.prepareStatement(sql)) {
+                statement.setFetchSize(STREAM_FETCH_SIZE);
+                for (int i = 0; i < args.size(); i++) {
+                    statement.setObject(i + 1, args.get(i));
+                }
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        rows.each(rs);
+                    }
+                }
+            }
+        } finally {
+            // nothing was written: ending the transaction by rolling back also works after a failed statement
+            c.rollback();
+            c.setAutoCommit(autoCommit);
+        }
+    }
+
+    private static final int STREAM_FETCH_SIZE = 20_000;
 
     public static Instant instant(Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();

@@ -165,7 +165,7 @@ public class FunnelQuery {
         }
         List<Visit> deal = new ArrayList<>();
         String[] dealId = {null};
-        Jdbc.query(c, "select v.deal_id, v.stage_id, v.position, v.left_at, v.ended_by, v.duration_seconds from " + visits
+        Jdbc.stream(c, "select v.deal_id, v.stage_id, v.position, v.left_at, v.ended_by, v.duration_seconds from " + visits
                 + " order by v.deal_id, v.seq", args, rs -> {
             if (!rs.getString(1).equals(dealId[0])) {
                 count(counts, deal, sign);

@@ -74,7 +74,7 @@ public class PhaseQuery {
                     }
                     countDeal(endedBy == null ? "OPEN" : endedBy, steps, totals, notWonByMaxPhase, counts);
                 };
-                Jdbc.query(c, "select v.deal_id, v.phase, v.ended_by, v.left_at, v.stage_id from stage_visit v join deal d on d.deal_id = v.deal_id"
+                Jdbc.stream(c, "select v.deal_id, v.phase, v.ended_by, v.left_at, v.stage_id from stage_visit v join deal d on d.deal_id = v.deal_id"
                         + " where " + where + " order by v.deal_id, v.seq", args, rs -> {
                     if (!rs.getString(1).equals(deal[0])) {
                         countDeal.run();
