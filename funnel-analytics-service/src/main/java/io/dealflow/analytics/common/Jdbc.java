@@ -37,13 +37,17 @@ public final class Jdbc {
 
     public static void query(Connection c, String sql, List<Object> args, Rows rows) throws SQLException {
         try (PreparedStatement statement = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.size(); i++) {
-                statement.setObject(i + 1, args.get(i));
-            }
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    rows.each(rs);
-                }
+            each(statement, args, rows);
+        }
+    }
+
+    private static void each(PreparedStatement statement, List<Object> args, Rows rows) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            statement.setObject(i + 1, args.get(i));
+        }
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                rows.each(rs);
             }
         }
     }
@@ -54,29 +58,22 @@ public final class Jdbc {
      * rows); H2 spills large results to disk by itself.
      */
     public static void stream(Connection c, String sql, List<Object> args, Rows rows) throws SQLException {
-        if (!Database.isPostgres(c)) {
+        if (!c.getAutoCommit() || !Database.isPostgres(c)) {
+            // inside a caller's transaction (which this must not end), or on H2
             query(c, sql, args, rows);
             return;
         }
-        boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try (Statement settings = c.createStatement()) {
             settings.execute("set local cursor_tuple_fraction = 1");
             try (PreparedStatement statement = c.prepareStatement(sql)) {
                 statement.setFetchSize(STREAM_FETCH_SIZE);
-                for (int i = 0; i < args.size(); i++) {
-                    statement.setObject(i + 1, args.get(i));
-                }
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        rows.each(rs);
-                    }
-                }
+                each(statement, args, rows);
             }
         } finally {
             // nothing was written: ending the transaction by rolling back also works after a failed statement
             c.rollback();
-            c.setAutoCommit(autoCommit);
+            c.setAutoCommit(true);
         }
     }
 
