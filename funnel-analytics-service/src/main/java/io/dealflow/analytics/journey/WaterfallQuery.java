@@ -7,8 +7,6 @@ import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
 import java.math.BigDecimal;
-import java.sql.Date;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -29,20 +27,11 @@ public class WaterfallQuery {
         this.dataSource = dataSource;
     }
 
-    private record Visit(String dealId, long seq, String stageId, Instant entered, Instant left, String endedBy) {
-        boolean openAt(Instant t) {
-            return !entered.isAfter(t) && (left == null || left.isAfter(t));
-        }
-    }
-
-    private record Amount(Instant from, long seq, BigDecimal amount, String currency, String kind) {
-    }
-
     private static final class Money {
         final Map<String, BigDecimal> sums = new TreeMap<>();
         final Map<String, Long> counts = new TreeMap<>();
 
-        void add(Amount a) {
+        void add(DealHistories.Amount a) {
             if (a == null) {
                 return;
             }
@@ -59,72 +48,57 @@ public class WaterfallQuery {
         FunnelFilter filter = new FunnelFilter(base.pipelineId(), null, null, base.ownerId(), base.source());
         return Jdbc.read(dataSource, c -> {
             PipelineStages pipeline = PipelineStages.load(c, filter.pipelineId());
-            List<Object> args = FunnelFilter.args();
-            String where = filter.where(args);
-            List<Object> visitArgs = new ArrayList<>(args);
-            visitArgs.add(Timestamp.from(to));
-            visitArgs.add(Timestamp.from(from));
-            Map<String, List<Visit>> visits = new HashMap<>();
-            Jdbc.query(c, "select v.deal_id, v.seq, v.stage_id, v.entered_at, v.left_at, v.ended_by from stage_visit v"
-                    + " join deal d on d.deal_id = v.deal_id where " + where + " and v.entered_at <= ? and (v.left_at is null or v.left_at >= ?)"
-                    + " order by v.deal_id, v.seq", visitArgs, rs -> visits.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                    .add(new Visit(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getTimestamp(4).toInstant(),
-                            Jdbc.instant(rs.getTimestamp(5)), rs.getString(6))));
-            Map<String, List<Amount>> amounts = new HashMap<>();
-            List<Object> amountArgs = new ArrayList<>(args);
-            amountArgs.add(Timestamp.from(to));
-            Jdbc.query(c, "select a.deal_id, a.valid_from, a.seq, a.amount, a.currency, a.kind from deal_amount a join deal d on d.deal_id = a.deal_id"
-                    + " where " + where + " and a.valid_from <= ? order by a.deal_id, a.seq", amountArgs, rs -> amounts.computeIfAbsent(rs.getString(1),
-                    k -> new ArrayList<>()).add(new Amount(rs.getTimestamp(2).toInstant(), rs.getLong(3), rs.getBigDecimal(4),
-                    rs.getString(5).strip(), rs.getString(6))));
-
             Money start = new Money(), end = new Money(), created = new Money(), reopened = new Money(), won = new Money(), lost = new Money();
             Map<String, BigDecimal> up = new TreeMap<>(), down = new TreeMap<>();
             Map<String, long[]> stages = new LinkedHashMap<>();
             pipeline.stages().forEach(s -> stages.put(s.id(), new long[8]));
-            for (var entry : visits.entrySet()) {
-                List<Amount> history = amounts.getOrDefault(entry.getKey(), List.of());
-                Visit previous = null;
-                for (Visit v : entry.getValue()) {
+            Map<String, long[]> pulled = new TreeMap<>();
+            Map<String, BigDecimal[]> pulledAmounts = new TreeMap<>();
+            LocalDate endDate = LocalDate.ofInstant(to, ZoneOffset.UTC);
+            DealHistories.forEach(c, filter, from, to, deal -> {
+                DealHistories.Visit previous = null;
+                for (DealHistories.Visit v : deal.visits()) {
                     long[] flow = stages.computeIfAbsent(v.stageId(), k -> new long[8]);
                     if (v.openAt(from)) {
                         flow[0]++;
-                        start.add(amountAt(history, from));
+                        start.add(deal.amountAt(from));
                     }
-                    if (v.entered().isAfter(from) && !v.entered().isAfter(to)) {
+                    if (within(v.entered(), from, to)) {
                         if (v.seq() == 0) {
                             flow[1]++;
-                            created.add(amountAt(history, v.entered()));
+                            created.add(deal.amountAt(v.entered()));
                         } else if (previous != null && "MOVE".equals(previous.endedBy())) {
                             flow[3]++;
                         } else {
                             flow[2]++;
-                            reopened.add(amountAt(history, v.entered()));
+                            reopened.add(deal.amountAt(v.entered()));
                         }
                     }
-                    if (v.left() != null && v.left().isAfter(from) && !v.left().isAfter(to)) {
+                    if (v.left() != null && within(v.left(), from, to)) {
                         switch (v.endedBy()) {
                             case "MOVE" -> flow[4]++;
                             case "WON" -> {
                                 flow[5]++;
-                                won.add(amountAt(history, v.left()));
+                                won.add(deal.amountAt(v.left()));
                             }
                             default -> {
                                 flow[6]++;
-                                lost.add(amountAt(history, v.left()));
+                                lost.add(deal.amountAt(v.left()));
                             }
                         }
                     }
                     if (v.openAt(to)) {
                         flow[7]++;
-                        end.add(amountAt(history, to));
+                        end.add(deal.amountAt(to));
                     }
                     previous = v;
                 }
+                // only changes while the deal was open move the open pipeline (and keep the balance)
+                List<DealHistories.Amount> history = deal.amounts();
                 for (int i = 1; i < history.size(); i++) {
-                    Amount a = history.get(i);
-                    if ("UPDATED".equals(a.kind()) && a.from().isAfter(from) && !a.from().isAfter(to)) {
-                        Amount before = history.get(i - 1);
+                    DealHistories.Amount a = history.get(i);
+                    if ("UPDATED".equals(a.kind()) && within(a.from(), from, to) && deal.openJustBefore(a.from())) {
+                        DealHistories.Amount before = history.get(i - 1);
                         Map<String, BigDecimal> delta = new HashMap<>();
                         delta.merge(a.currency(), a.amount(), BigDecimal::add);
                         delta.merge(before.currency(), before.amount().negate(), BigDecimal::add);
@@ -137,30 +111,18 @@ public class WaterfallQuery {
                         });
                     }
                 }
-            }
-            Map<String, long[]> pulled = new TreeMap<>();
-            Map<String, BigDecimal[]> pulledAmounts = new TreeMap<>();
-            Date endDate = Date.valueOf(LocalDate.ofInstant(to, ZoneOffset.UTC));
-            List<Object> closeArgs = new ArrayList<>(args);
-            closeArgs.add(Timestamp.from(from));
-            closeArgs.add(Timestamp.from(to));
-            Jdbc.query(c, "select x.deal_id, x.changed_at, x.old_date, x.new_date from close_date_change x join deal d on d.deal_id = x.deal_id"
-                    + " where " + where + " and x.changed_at > ? and x.changed_at <= ?", closeArgs, rs -> {
-                Date old = rs.getDate(3);
-                Date next = rs.getDate(4);
-                boolean wasIn = old != null && !old.after(endDate);
-                boolean isIn = next != null && !next.after(endDate);
-                if (wasIn == isIn) {
-                    return;
+                for (DealHistories.CloseChange change : deal.closeChanges()) {
+                    boolean wasIn = change.oldDate() != null && !change.oldDate().isAfter(endDate);
+                    boolean isIn = change.newDate() != null && !change.newDate().isAfter(endDate);
+                    DealHistories.Amount amount = deal.amountAt(change.at());
+                    if (wasIn == isIn || !within(change.at(), from, to) || !deal.openJustBefore(change.at()) || amount == null) {
+                        continue;
+                    }
+                    int index = isIn ? 0 : 1;
+                    pulled.computeIfAbsent(amount.currency(), k -> new long[2])[index]++;
+                    BigDecimal[] sums = pulledAmounts.computeIfAbsent(amount.currency(), k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+                    sums[index] = sums[index].add(amount.amount());
                 }
-                Amount amount = amountAt(amounts.getOrDefault(rs.getString(1), List.of()), rs.getTimestamp(2).toInstant());
-                if (amount == null) {
-                    return;
-                }
-                int index = isIn ? 0 : 1;
-                pulled.computeIfAbsent(amount.currency(), k -> new long[2])[index]++;
-                pulledAmounts.computeIfAbsent(amount.currency(), k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO})[index] =
-                        pulledAmounts.get(amount.currency())[index].add(amount.amount());
             });
 
             TreeSet<String> currencies = new TreeSet<>();
@@ -188,15 +150,9 @@ public class WaterfallQuery {
         });
     }
 
-    /** The deal's amount at an instant: its latest amount row from then or before. */
-    private static Amount amountAt(List<Amount> history, Instant at) {
-        Amount found = null;
-        for (Amount a : history) {
-            if (!a.from().isAfter(at)) {
-                found = a;
-            }
-        }
-        return found;
+    /** In the window: after its start, up to and including its end. */
+    private static boolean within(Instant t, Instant from, Instant to) {
+        return t.isAfter(from) && !t.isAfter(to);
     }
 
     private static String count(Money m, String currency) {

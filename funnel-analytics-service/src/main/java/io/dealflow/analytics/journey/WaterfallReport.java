@@ -10,7 +10,9 @@ import java.util.Map;
  * How the open pipeline moved between two instants. Per currency:
  * openAtStart + created + reopened − won − lost + amountUp − amountDown = openAtEnd (amounts; counts likewise
  * without the amount changes). Per stage (counts): openAtStart + created + reopened + movedIn − movedOut − won − lost = openAtEnd.
- * Pulled in / pushed out: open deals whose expected close date moved to on-or-before / after the end of the window.
+ * Amount changes and pulled in / pushed out count what was done to open deals; an edit made at the instant of a stage
+ * change counts as made just before it. Pulled in / pushed out: open deals whose expected close date moved to
+ * on-or-before / after the end of the window (its UTC day).
  */
 @Serdeable
 public record WaterfallReport(String pipelineId, Instant asOf, Map<String, String> filters, Instant from, Instant to,

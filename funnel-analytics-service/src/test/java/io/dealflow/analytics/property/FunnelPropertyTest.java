@@ -123,11 +123,11 @@ class FunnelPropertyTest {
             List<DealScript.Edit> edits = new ArrayList<>();
             for (int e = random.nextInt(4); e > 0; e--) {
                 edits.add(new DealScript.Edit(created.plus(Duration.ofHours(1 + random.nextInt(1500))), owner(random),
-                        source(random), amount(random), closeDate(random)));
+                        source(random), amount(random), closeDate(random, created)));
             }
             edits.sort(java.util.Comparator.comparing(DealScript.Edit::at));
             deals.add(new DealScript(new UUID(random.nextLong(), random.nextLong()).toString(), owner(random), source(random),
-                    currencies[random.nextInt(2)], amount(random), List.copyOf(stays), List.copyOf(activities), closeDate(random), List.copyOf(edits)));
+                    currencies[random.nextInt(2)], amount(random), List.copyOf(stays), List.copyOf(activities), closeDate(random, created), List.copyOf(edits)));
         }
         return deals;
     }
@@ -146,9 +146,16 @@ class FunnelPropertyTest {
         return (1 + random.nextInt(100_000)) + "." + String.format("%02d", random.nextInt(100));
     }
 
-    /** Around today (the forecast's months start at the real current month), sometimes none. */
-    private static java.time.LocalDate closeDate(Random random) {
-        return random.nextInt(5) == 0 ? null : java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(random.nextInt(500) - 150);
+    /**
+     * Around today (the forecast's months start at the real current month) or in the months after the deal's creation (the
+     * backtest's past months), sometimes none.
+     */
+    private static java.time.LocalDate closeDate(Random random, Instant created) {
+        if (random.nextInt(5) == 0) {
+            return null;
+        }
+        return random.nextBoolean() ? java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(random.nextInt(500) - 150)
+                : java.time.LocalDate.ofInstant(created, java.time.ZoneOffset.UTC).plusDays(random.nextInt(150) - 10);
     }
 
     @Property(tries = 12)
@@ -208,6 +215,22 @@ class FunnelPropertyTest {
         }
 
         comparePhases(get("/api/v1/funnel/phases?pipelineId=" + pipeline), model.funnel(null, 4, true), "now");
+
+        // the waterfall between two instants, for all deals and for one owner: a window opening at a change (which it leaves
+        // out) and closing at a random second, a month from a midnight, and one around everything
+        for (Instant[] window : new Instant[][] {{change, change.isBefore(random) ? random : last}, {midnight, midnight.plus(Duration.ofDays(30))},
+                {T0.minusSeconds(1), last.plus(Duration.ofDays(40))}}) {
+            if (!window[0].isBefore(window[1])) {
+                continue;
+            }
+            String query = "/api/v1/waterfall?pipelineId=" + pipeline + "&from=" + window[0] + "&to=" + window[1];
+            compareWaterfall(get(query), model.waterfall(window[0], window[1]), query);
+            compareWaterfall(get(query + "&ownerId=o0"), new IndependentModel(ownerO0, PropertyEvents.PHASES).waterfall(window[0], window[1]),
+                    query + "&ownerId=o0");
+        }
+
+        // the backtest's configured forecast, what was won, and the calibration counts, over the months of the history
+        compareBacktest(get("/api/v1/forecast/backtest?months=12&pipelineId=" + pipeline), model);
 
         JsonNode trends = get("/api/v1/trends?interval=month&pipelineId=" + pipeline);
         Map<String, long[]> cohorts = model.cohorts();
@@ -358,6 +381,84 @@ class FunnelPropertyTest {
         Map<String, List<String>> wantedTotals = new TreeMap<>();
         totals.forEach((currency, o) -> wantedTotals.put(currency, List.of(Long.toString(o.deals()), cents(o.amount()), cents(o.weighted()))));
         assertEquals(wantedTotals, actualTotals, what + ": totals");
+    }
+
+    /** Every number of the waterfall against the model, and the balances the report promises. */
+    private static void compareWaterfall(JsonNode waterfall, IndependentModel.Waterfall expected, String what) {
+        Map<String, List<String>> actual = new TreeMap<>();
+        for (JsonNode c : waterfall.get("currencies")) {
+            List<String> row = new ArrayList<>();
+            for (String column : List.of("openAtStart", "created", "reopened", "won", "lost", "openAtEnd")) {
+                row.add(c.get("deals").get(column).asText());
+                row.add(c.get("amounts").get(column).asText());
+            }
+            row.addAll(List.of(c.get("amountUp").asText(), c.get("amountDown").asText(), c.get("pulledIn").asText(),
+                    c.get("pulledInAmount").asText(), c.get("pushedOut").asText(), c.get("pushedOutAmount").asText()));
+            actual.put(c.get("currency").asText(), row);
+            long[] n = new long[6];
+            java.math.BigDecimal[] a = new java.math.BigDecimal[6];
+            List<String> columns = List.of("openAtStart", "created", "reopened", "won", "lost", "openAtEnd");
+            for (int i = 0; i < 6; i++) {
+                n[i] = c.get("deals").get(columns.get(i)).asLong();
+                a[i] = new java.math.BigDecimal(c.get("amounts").get(columns.get(i)).asText());
+            }
+            assertEquals(n[5], n[0] + n[1] + n[2] - n[3] - n[4], what + ": " + c.get("currency").asText() + " deals balance");
+            assertEquals(0, a[5].compareTo(a[0].add(a[1]).add(a[2]).subtract(a[3]).subtract(a[4])
+                    .add(new java.math.BigDecimal(c.get("amountUp").asText())).subtract(new java.math.BigDecimal(c.get("amountDown").asText()))),
+                    what + ": " + c.get("currency").asText() + " amounts balance");
+        }
+        Map<String, List<String>> wanted = new TreeMap<>();
+        expected.currencies().forEach((currency, f) -> {
+            List<String> row = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                row.add(Long.toString(f.deals[i]));
+                row.add(cents(f.amounts[i]));
+            }
+            row.addAll(List.of(cents(f.up), cents(f.down), Long.toString(f.pulledIn), cents(f.pulledInAmount), Long.toString(f.pushedOut),
+                    cents(f.pushedOutAmount)));
+            wanted.put(currency, row);
+        });
+        // a currency appears when something of it moved or stood open; the model lists every currency it met
+        wanted.values().removeIf(row -> row.stream().allMatch(v -> v.equals("0") || v.equals("0.00")));
+        assertEquals(wanted, actual, what);
+        for (JsonNode stage : waterfall.get("stages")) {
+            int position = Integer.parseInt(stage.get("stageId").asText().substring(1));
+            long[] e = expected.stages().getOrDefault(position, new long[8]);
+            List<Long> got = new ArrayList<>();
+            for (String column : List.of("openAtStart", "created", "reopened", "movedIn", "movedOut", "won", "lost", "openAtEnd")) {
+                got.add(stage.get(column).asLong());
+            }
+            assertEquals(java.util.Arrays.stream(e).boxed().toList(), got, what + ": stage " + stage.get("stageId").asText());
+            assertEquals(got.get(7), got.get(0) + got.get(1) + got.get(2) + got.get(3) - got.get(4) - got.get(5) - got.get(6),
+                    what + ": stage " + stage.get("stageId").asText() + " balances");
+        }
+    }
+
+    /** The backtest's configured forecast, deals and wins per month and currency, and the calibration counts per stage. */
+    private static void compareBacktest(JsonNode backtest, IndependentModel model) {
+        List<java.time.YearMonth> months = new ArrayList<>();
+        Map<String, List<String>> actual = new TreeMap<>();
+        for (JsonNode month : backtest.get("months")) {
+            months.add(java.time.YearMonth.parse(month.get("month").asText()));
+            for (JsonNode r : month.get("currencies")) {
+                actual.put(month.get("month").asText() + "/" + r.get("currency").asText(),
+                        List.of(r.get("deals").asText(), r.get("configuredForecast").asText(), r.get("won").asText()));
+            }
+        }
+        assertEquals(12, months.size(), "months of the backtest");
+        Map<Integer, long[]> calibration = new TreeMap<>();
+        Map<String, List<String>> wanted = new TreeMap<>();
+        model.backtest(months, PropertyEvents.PROBABILITIES, calibration).forEach((key, m) ->
+                wanted.put(key, List.of(Long.toString(m.deals()), cents(m.configured()), cents(m.won()))));
+        assertEquals(wanted, actual, "backtest per month and currency");
+        for (JsonNode stage : backtest.get("calibration")) {
+            int position = Integer.parseInt(stage.get("stageId").asText().substring(1));
+            long[] c = calibration.getOrDefault(position, new long[2]);
+            assertEquals(c[0], stage.get("samples").asLong(), "calibration samples of " + stage.get("stageId").asText());
+            assertEquals(c[0] == 0 ? null : PropertyEvents.PROBABILITIES[position] / 100.0, number(stage.get("meanConfiguredProbability")),
+                    "configured probability of " + stage.get("stageId").asText());
+            assertEquals(IndependentModel.ratio(c[1], c[0]), number(stage.get("observedWinRate")), "observed win rate of " + stage.get("stageId").asText());
+        }
     }
 
     private static String cents(java.math.BigDecimal amount) {

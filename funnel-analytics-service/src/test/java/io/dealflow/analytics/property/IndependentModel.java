@@ -223,6 +223,176 @@ final class IndependentModel {
         return board;
     }
 
+    /** The deal's amount at {@code t}: its latest edit at or before it, else its first amount. */
+    private static java.math.BigDecimal amountAt(DealScript deal, Instant t) {
+        String amount = deal.amount();
+        for (DealScript.Edit edit : deal.edits()) {
+            if (!edit.at().isAfter(t)) {
+                amount = edit.amount();
+            }
+        }
+        return new java.math.BigDecimal(amount);
+    }
+
+    private static boolean openAt(DealScript.Stay s, Instant t) {
+        return !s.entered().isAfter(t) && (s.ended() == null || s.ended().isAfter(t));
+    }
+
+    /** In a stay just before {@code t} (an edit at the instant of a stage change is made just before it). */
+    private static boolean openJustBefore(DealScript deal, Instant t) {
+        return deal.stays().stream().anyMatch(s -> s.entered().isBefore(t) && (s.ended() == null || !s.ended().isBefore(t)));
+    }
+
+    private static boolean within(Instant t, Instant from, Instant to) {
+        return t.isAfter(from) && !t.isAfter(to);
+    }
+
+    /** One currency's movement in a waterfall: count and amount per column, amount changes, pull-ins and push-outs. */
+    static final class Flow {
+        /** open at start, created, reopened, won, lost, open at end. */
+        final long[] deals = new long[6];
+        final java.math.BigDecimal[] amounts = {java.math.BigDecimal.ZERO, java.math.BigDecimal.ZERO, java.math.BigDecimal.ZERO,
+                java.math.BigDecimal.ZERO, java.math.BigDecimal.ZERO, java.math.BigDecimal.ZERO};
+        java.math.BigDecimal up = java.math.BigDecimal.ZERO;
+        java.math.BigDecimal down = java.math.BigDecimal.ZERO;
+        long pulledIn;
+        long pushedOut;
+        java.math.BigDecimal pulledInAmount = java.math.BigDecimal.ZERO;
+        java.math.BigDecimal pushedOutAmount = java.math.BigDecimal.ZERO;
+
+        void add(int column, java.math.BigDecimal amount) {
+            deals[column]++;
+            amounts[column] = amounts[column].add(amount);
+        }
+    }
+
+    /** The waterfall of (from, to]: per currency, and per stage {open at start, created, reopened, moved in, moved out, won, lost, open at end}. */
+    record Waterfall(Map<String, Flow> currencies, Map<Integer, long[]> stages) {
+    }
+
+    Waterfall waterfall(Instant from, Instant to) {
+        Map<String, Flow> currencies = new TreeMap<>();
+        Map<Integer, long[]> stages = new TreeMap<>();
+        LocalDate endDay = LocalDate.ofInstant(to, ZoneOffset.UTC);
+        for (DealScript deal : deals) {
+            List<DealScript.Stay> stays = deal.stays();
+            for (int i = 0; i < stays.size(); i++) {
+                DealScript.Stay s = stays.get(i);
+                long[] stage = stages.computeIfAbsent(s.stage(), k -> new long[8]);
+                if (openAt(s, from)) {
+                    stage[0]++;
+                    flow(currencies, deal).add(0, amountAt(deal, from));
+                }
+                if (within(s.entered(), from, to)) {
+                    if (i == 0) {
+                        stage[1]++;
+                        flow(currencies, deal).add(1, amountAt(deal, s.entered()));
+                    } else if ("MOVE".equals(stays.get(i - 1).endedBy())) {
+                        stage[3]++;
+                    } else {
+                        stage[2]++;
+                        flow(currencies, deal).add(2, amountAt(deal, s.entered()));
+                    }
+                }
+                if (s.ended() != null && within(s.ended(), from, to)) {
+                    switch (s.endedBy()) {
+                        case "MOVE" -> stage[4]++;
+                        case "WON" -> {
+                            stage[5]++;
+                            flow(currencies, deal).add(3, amountAt(deal, s.ended()));
+                        }
+                        default -> {
+                            stage[6]++;
+                            flow(currencies, deal).add(4, amountAt(deal, s.ended()));
+                        }
+                    }
+                }
+                if (openAt(s, to)) {
+                    stage[7]++;
+                    flow(currencies, deal).add(5, amountAt(deal, to));
+                }
+            }
+            String amount = deal.amount();
+            LocalDate close = deal.expectedClose();
+            for (DealScript.Edit edit : deal.edits()) {
+                if (within(edit.at(), from, to) && openJustBefore(deal, edit.at())) {
+                    java.math.BigDecimal change = new java.math.BigDecimal(edit.amount()).subtract(new java.math.BigDecimal(amount));
+                    Flow flow = flow(currencies, deal);
+                    if (change.signum() > 0) {
+                        flow.up = flow.up.add(change);
+                    } else {
+                        flow.down = flow.down.subtract(change);
+                    }
+                    boolean wasIn = close != null && !close.isAfter(endDay);
+                    boolean isIn = edit.expectedClose() != null && !edit.expectedClose().isAfter(endDay);
+                    if (wasIn != isIn && isIn) {
+                        flow.pulledIn++;
+                        flow.pulledInAmount = flow.pulledInAmount.add(amountAt(deal, edit.at()));
+                    } else if (wasIn != isIn) {
+                        flow.pushedOut++;
+                        flow.pushedOutAmount = flow.pushedOutAmount.add(amountAt(deal, edit.at()));
+                    }
+                }
+                amount = edit.amount();
+                close = edit.expectedClose();
+            }
+        }
+        return new Waterfall(currencies, stages);
+    }
+
+    private static Flow flow(Map<String, Flow> currencies, DealScript deal) {
+        return currencies.computeIfAbsent(deal.currency(), k -> new Flow());
+    }
+
+    /** A past month of the backtest: the deals expected (as known at its start) to close in it, their forecast with the configured probabilities, and what was won in it. */
+    record BacktestMonth(long deals, java.math.BigDecimal configured, java.math.BigDecimal won) {
+    }
+
+    /**
+     * The backtest's configured side: per month (key "yyyy-MM/currency") the deals open at the month start whose expected
+     * close date, as known then, falls in the month, their amounts × the probability of their stage then, and the amounts
+     * won in the month; and per stage the deals open at some month start and closed now {samples, won}.
+     */
+    Map<String, BacktestMonth> backtest(List<java.time.YearMonth> months, int[] probabilities, Map<Integer, long[]> calibration) {
+        Map<String, BacktestMonth> result = new TreeMap<>();
+        for (java.time.YearMonth month : months) {
+            Instant start = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant end = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+            for (DealScript deal : deals) {
+                String status = status(deal.stays());
+                for (DealScript.Stay s : deal.stays()) {
+                    if (openAt(s, start)) {
+                        LocalDate expected = deal.expectedClose();
+                        for (DealScript.Edit edit : deal.edits()) {
+                            if (!edit.at().isAfter(start)) {
+                                expected = edit.expectedClose();
+                            }
+                        }
+                        if (expected != null && java.time.YearMonth.from(expected).equals(month)) {
+                            java.math.BigDecimal weighted = amountAt(deal, start).multiply(java.math.BigDecimal.valueOf(probabilities[s.stage()]))
+                                    .movePointLeft(2);
+                            result.merge(month + "/" + deal.currency(), new BacktestMonth(1, weighted, java.math.BigDecimal.ZERO), IndependentModel::sum);
+                        }
+                        if (!"OPEN".equals(status)) {
+                            long[] c = calibration.computeIfAbsent(s.stage(), k -> new long[2]);
+                            c[0]++;
+                            c[1] += "WON".equals(status) ? 1 : 0;
+                        }
+                    }
+                    if ("WON".equals(s.endedBy()) && !s.ended().isBefore(start) && s.ended().isBefore(end)) {
+                        result.merge(month + "/" + deal.currency(), new BacktestMonth(0, java.math.BigDecimal.ZERO, amountAt(deal, s.ended())),
+                                IndependentModel::sum);
+                    }
+                }
+            }
+        }
+        return result;
+    }
+
+    private static BacktestMonth sum(BacktestMonth a, BacktestMonth b) {
+        return new BacktestMonth(a.deals() + b.deals(), a.configured().add(b.configured()), a.won().add(b.won()));
+    }
+
     static double nearestRank(List<Double> sorted, double p) {
         int rank = (int) Math.max(1, Math.ceil(p * sorted.size() - 1e-9));
         return sorted.get(rank - 1);

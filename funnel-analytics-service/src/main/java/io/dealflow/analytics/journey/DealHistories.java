@@ -1,0 +1,124 @@
+package io.dealflow.analytics.journey;
+
+import io.dealflow.analytics.common.Jdbc;
+import io.dealflow.analytics.funnel.FunnelFilter;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The stored history of each deal (its stays in stages, amounts and close-date changes), for the questions about how
+ * the pipeline stood and moved in the past. Deals are read a chunk at a time, so memory stays flat however large the
+ * pipeline.
+ */
+final class DealHistories {
+
+    static final int CHUNK = 20_000;
+
+    record Visit(long seq, String stageId, int probability, Instant entered, Instant left, String endedBy) {
+
+        boolean openAt(Instant t) {
+            return !entered.isAfter(t) && (left == null || left.isAfter(t));
+        }
+
+        /** Open just before {@code t}: an edit made at the instant of a stage change counts as made just before it. */
+        boolean openJustBefore(Instant t) {
+            return entered.isBefore(t) && (left == null || !left.isBefore(t));
+        }
+    }
+
+    record Amount(Instant from, long seq, BigDecimal amount, String currency, String kind) {
+    }
+
+    record CloseChange(Instant at, LocalDate oldDate, LocalDate newDate) {
+    }
+
+    record Deal(String dealId, String status, LocalDate expectedClose, List<Visit> visits, List<Amount> amounts,
+                List<CloseChange> closeChanges) {
+
+        /** Its latest amount from {@code t} or before (none before it was created). */
+        Amount amountAt(Instant t) {
+            Amount found = null;
+            for (Amount a : amounts) {
+                if (!a.from().isAfter(t)) {
+                    found = a;
+                }
+            }
+            return found;
+        }
+
+        /** The stay it was in just before {@code t}, if it was open then. */
+        boolean openJustBefore(Instant t) {
+            return visits.stream().anyMatch(v -> v.openJustBefore(t));
+        }
+    }
+
+    private DealHistories() {
+    }
+
+    /**
+     * Hands every deal of the filter that lived during [{@code from}, {@code to}] (created by {@code to}, and open now
+     * or last closed at or after {@code from}) to {@code each}, in deal id order.
+     */
+    static void forEach(Connection c, FunnelFilter filter, Instant from, Instant to, Consumer<Deal> each) throws SQLException {
+        List<Object> args = FunnelFilter.args();
+        String where = filter.where(args) + " and d.created_at <= ? and (d.closed_at is null or d.closed_at >= ?)";
+        args.add(Timestamp.from(to));
+        args.add(Timestamp.from(from));
+        List<String> ends = new ArrayList<>();
+        int[] seen = {0};
+        String[] last = {null};
+        Jdbc.stream(c, "select d.deal_id from deal d where " + where + " order by d.deal_id", args, rs -> {
+            last[0] = rs.getString(1);
+            if (++seen[0] % CHUNK == 0) {
+                ends.add(last[0]);
+            }
+        });
+        if (last[0] != null && (ends.isEmpty() || !ends.get(ends.size() - 1).equals(last[0]))) {
+            ends.add(last[0]);
+        }
+        String after = "";
+        for (String end : ends) {
+            readChunk(c, where + " and d.deal_id > ? and d.deal_id <= ?", with(args, after, end)).values().forEach(each);
+            after = end;
+        }
+    }
+
+    private static Map<String, Deal> readChunk(Connection c, String where, List<Object> args) throws SQLException {
+        Map<String, Deal> deals = new LinkedHashMap<>();
+        Jdbc.query(c, "select d.deal_id, d.status, d.expected_close from deal d where " + where + " order by d.deal_id", args, rs ->
+                deals.put(rs.getString(1), new Deal(rs.getString(1), rs.getString(2), date(rs.getDate(3)), new ArrayList<>(),
+                        new ArrayList<>(), new ArrayList<>())));
+        Jdbc.query(c, "select v.deal_id, v.seq, v.stage_id, v.probability, v.entered_at, v.left_at, v.ended_by from stage_visit v"
+                + " join deal d on d.deal_id = v.deal_id where " + where + " order by v.deal_id, v.seq", args, rs ->
+                deals.get(rs.getString(1)).visits().add(new Visit(rs.getLong(2), rs.getString(3), rs.getInt(4),
+                        rs.getTimestamp(5).toInstant(), Jdbc.instant(rs.getTimestamp(6)), rs.getString(7))));
+        Jdbc.query(c, "select a.deal_id, a.valid_from, a.seq, a.amount, a.currency, a.kind from deal_amount a join deal d on d.deal_id = a.deal_id"
+                + " where " + where + " order by a.deal_id, a.seq", args, rs -> deals.get(rs.getString(1)).amounts().add(
+                new Amount(rs.getTimestamp(2).toInstant(), rs.getLong(3), rs.getBigDecimal(4), rs.getString(5).strip(), rs.getString(6))));
+        Jdbc.query(c, "select x.deal_id, x.changed_at, x.old_date, x.new_date from close_date_change x join deal d on d.deal_id = x.deal_id"
+                + " where " + where + " order by x.deal_id, x.seq", args, rs -> deals.get(rs.getString(1)).closeChanges().add(
+                new CloseChange(rs.getTimestamp(2).toInstant(), date(rs.getDate(3)), date(rs.getDate(4)))));
+        return deals;
+    }
+
+    private static List<Object> with(List<Object> args, Object... more) {
+        List<Object> all = new ArrayList<>(args);
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    private static LocalDate date(Date date) {
+        return date == null ? null : date.toLocalDate();
+    }
+}
