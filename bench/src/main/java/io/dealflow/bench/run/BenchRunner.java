@@ -294,6 +294,9 @@ public final class BenchRunner {
         endpoints.put("forecast", "/api/v1/forecast?pipelineId=" + pipelineId);
         endpoints.put("velocity", "/api/v1/velocity?pipelineId=" + pipelineId);
         endpoints.put("trends", "/api/v1/trends?interval=month&pipelineId=" + pipelineId);
+        endpoints.put("trends (week cohorts)", "/api/v1/trends?interval=week&pipelineId=" + pipelineId);
+        endpoints.put("velocity per owner", "/api/v1/velocity?groupBy=owner&pipelineId=" + pipelineId);
+        endpoints.put("freshness", "/api/v1/analytics/freshness");
         Instant today = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS);
         java.time.LocalDate thisMonth = java.time.LocalDate.now(java.time.ZoneOffset.UTC).withDayOfMonth(1);
         endpoints.put("funnel, creation window of whole months (month slices)", "/api/v1/funnel?pipelineId=" + pipelineId + "&from="
@@ -305,6 +308,9 @@ public final class BenchRunner {
         endpoints.put(TIME_TRAVEL, "/api/v1/funnel?pipelineId=" + pipelineId);
         endpoints.put(TIME_TRAVEL + ", one owner (visits)", "/api/v1/funnel?pipelineId=" + pipelineId + "&ownerId=owner-3");
         endpoints.put(TIME_TRAVEL + ", board (visits and amounts)", "/api/v1/funnel/board?pipelineId=" + pipelineId);
+        endpoints.put("waterfall, last 30 days (deal histories)", "/api/v1/waterfall?pipelineId=" + pipelineId + "&from="
+                + today.minus(Duration.ofDays(30)) + "&to=" + today);
+        endpoints.put("backtest, 6 months (deal histories)", "/api/v1/forecast/backtest?months=6&pipelineId=" + pipelineId);
         Instant travelFrom = Instant.now().minus(Duration.ofDays(150));
         for (var endpoint : endpoints.entrySet()) {
             HttpLoad load = new HttpLoad(analytics, null);
