@@ -33,6 +33,8 @@ final class ServiceProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
+        // every collection and its pause, to tell a slow query from a paused process
+        command.add("-Xlog:gc:file=" + logs.resolve(name + "-gc.log") + ":uptime");
         command.add("-jar");
         command.add(jar.toString());
         Path log = logs.resolve(name + ".log");
