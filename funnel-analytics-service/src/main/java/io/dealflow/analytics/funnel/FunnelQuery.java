@@ -27,9 +27,11 @@ public class FunnelQuery {
     private static final String[] FUNNEL_METRICS = {"reach", "stage.entered", "stage.advanced", "stage.lost", "stage.current", "time"};
 
     private final DataSource dataSource;
+    private final TallyRows tallies;
 
-    public FunnelQuery(DataSource dataSource) {
+    public FunnelQuery(DataSource dataSource, TallyRows tallies) {
         this.dataSource = dataSource;
+        this.tallies = tallies;
     }
 
     /** The counts a funnel is made of, however they were read. */
@@ -67,7 +69,7 @@ public class FunnelQuery {
         return Jdbc.read(dataSource, c -> {
             PipelineStages pipeline = PipelineStages.load(c, filter.pipelineId());
             FunnelFilter.MonthCover cover = filter.monthCover();
-            Counts counts = filter.slice() != null ? fromTallies(TallyRows.read(c, filter, FUNNEL_METRICS))
+            Counts counts = filter.slice() != null ? fromTallies(tallies.read(c, filter, FUNNEL_METRICS))
                     : cover != null ? fromMonths(c, cover) : fromVisits(c, filter, null, new Counts(), 1);
             return report(filter, pipeline, counts, Jdbc.asOf(c), filter.describe());
         });
@@ -129,8 +131,8 @@ public class FunnelQuery {
     }
 
     /** A creation window over all deals: the month slices it covers, corrected by the deals of its partial months. */
-    private static Counts fromMonths(Connection c, FunnelFilter.MonthCover cover) throws SQLException {
-        Counts counts = fromTallies(TallyRows.readMonths(c, cover.months(), FUNNEL_METRICS));
+    private Counts fromMonths(Connection c, FunnelFilter.MonthCover cover) throws SQLException {
+        Counts counts = fromTallies(tallies.readMonths(c, cover.months(), FUNNEL_METRICS));
         for (FunnelFilter part : cover.plus()) {
             fromVisits(c, part, null, counts, 1);
         }

@@ -1,6 +1,7 @@
 package io.dealflow.analytics.funnel;
 
 import io.dealflow.analytics.common.Jdbc;
+import jakarta.inject.Singleton;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -11,36 +12,44 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads the projection's pre-aggregated counters (described in V4__tally.sql, V7, V10; stored as V11 says): the
- * groups of the slices and metrics asked for, then each group's counts and keys as one range of ids.
+ * groups of the slices and metrics asked for, then each group's counts as one range of ids. A counter's key never
+ * changes (its id is never reused), so the keys are remembered once read and a query reads only the counts.
  */
-public final class TallyRows {
+@Singleton
+public class TallyRows {
 
     public record Row(String metric, String k1, String k2, String k3, String k4, long n, BigDecimal amount) {
     }
 
-    private record Count(long n, BigDecimal amount) {
+    private record Key(String slice, String metric, String k1, String k2, String k3, String k4) {
     }
+
+    private record Count(long id, long n, BigDecimal amount) {
+    }
+
+    /** Far more than the counters a pipeline's queries read; past it the remembered keys are read again as needed. */
+    private static final int REMEMBERED_KEYS = 250_000;
+
+    private final Map<Long, Key> keys = new ConcurrentHashMap<>();
 
     /** Ranges of a table's ids that belong to the groups selected by the condition that follows. */
     private static final String GROUP_RANGES = " from tally_group g join %s t on t.cell_id >= g.group_id * 4294967296"
             + " and t.cell_id < (g.group_id + 1) * 4294967296 where g.pipeline_id = ? and ";
 
-    private TallyRows() {
-    }
-
     /**
      * The rows of these metrics for the filter's slice; the filter must have one ({@link FunnelFilter#slice()}).
      * Counters that went back to zero (all their deals moved on) are left out, after duplicate rows are added up.
      */
-    public static List<Row> read(Connection c, FunnelFilter filter, String... metrics) throws SQLException {
+    public List<Row> read(Connection c, FunnelFilter filter, String... metrics) throws SQLException {
         return all(read(c, filter.pipelineId(), "g.slice = ?", List.of(filter.slice()), metrics));
     }
 
     /** The rows of these metrics of every creation-month slice in the filter's whole-month window, added up. */
-    public static List<Row> readMonths(Connection c, FunnelFilter filter, String... metrics) throws SQLException {
+    public List<Row> readMonths(Connection c, FunnelFilter filter, String... metrics) throws SQLException {
         Map<String, List<Row>> months = read(c, filter.pipelineId(), "g.slice >= ? and g.slice < ?",
                 List.of(filter.firstMonthSlice(), filter.endMonthSlice()), metrics);
         Map<String, Map<List<String>, Row>> window = new TreeMap<>();
@@ -49,12 +58,12 @@ public final class TallyRows {
     }
 
     /** The rows of these metrics for every slice starting with {@code slicePrefix} ("owner:", "source:"), by slice. */
-    public static Map<String, List<Row>> readSlices(Connection c, String pipelineId, String slicePrefix, String... metrics) throws SQLException {
+    public Map<String, List<Row>> readSlices(Connection c, String pipelineId, String slicePrefix, String... metrics) throws SQLException {
         return read(c, pipelineId, "g.slice like ?", List.of(slicePrefix + "%"), metrics);
     }
 
     /** The rows of several slices in one read (slice → its metrics asked for), by slice; a slice without rows is absent. */
-    public static Map<String, List<Row>> read(Connection c, String pipelineId, Map<String, List<String>> metricsBySlice) throws SQLException {
+    public Map<String, List<Row>> read(Connection c, String pipelineId, Map<String, List<String>> metricsBySlice) throws SQLException {
         List<Object> args = new ArrayList<>();
         args.add(pipelineId);
         List<String> conditions = new ArrayList<>();
@@ -66,7 +75,7 @@ public final class TallyRows {
         return read(c, "(" + String.join(" or ", conditions) + ")", args);
     }
 
-    private static Map<String, List<Row>> read(Connection c, String pipelineId, String sliceCondition, List<Object> sliceArgs, String... metrics)
+    private Map<String, List<Row>> read(Connection c, String pipelineId, String sliceCondition, List<Object> sliceArgs, String... metrics)
             throws SQLException {
         List<Object> args = new ArrayList<>();
         args.add(pipelineId);
@@ -76,22 +85,30 @@ public final class TallyRows {
     }
 
     /**
-     * Reads the counts and the keys of the groups selected by the condition on {@code g} (its arguments follow the
-     * pipeline id), each as one range of ids, and puts them together.
+     * Reads the counts of the groups selected by the condition on {@code g} (its arguments follow the pipeline id), each
+     * as one range of ids, and puts them together with their keys; the keys of the groups are read when a count's key
+     * is not remembered yet.
      */
-    private static Map<String, List<Row>> read(Connection c, String groups, List<Object> args) throws SQLException {
-        Map<Long, Count> counts = new HashMap<>();
+    private Map<String, List<Row>> read(Connection c, String groups, List<Object> args) throws SQLException {
+        List<Count> counts = new ArrayList<>();
         // a row left without deals may still hold part of an amount when the counter has two rows: only empty rows are skipped
         Jdbc.query(c, "select t.cell_id, t.n, t.amount" + GROUP_RANGES.formatted("tally") + groups + " and (t.n <> 0 or t.amount <> 0)", args,
-                rs -> counts.put(rs.getLong(1), new Count(rs.getLong(2), rs.getBigDecimal(3))));
-        Map<String, Map<List<String>, Row>> slices = new TreeMap<>();
-        Jdbc.query(c, "select t.cell_id, g.slice, g.metric, t.k1, t.k2, t.k3, t.k4" + GROUP_RANGES.formatted("tally_key") + groups, args, rs -> {
-            Count count = counts.get(rs.getLong(1));
-            if (count != null) {
-                add(slices, rs.getString(2), new Row(rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7),
-                        count.n(), count.amount()));
+                rs -> counts.add(new Count(rs.getLong(1), rs.getLong(2), rs.getBigDecimal(3))));
+        if (counts.stream().anyMatch(count -> !keys.containsKey(count.id()))) {
+            if (keys.size() > REMEMBERED_KEYS) {
+                keys.clear();
             }
-        });
+            Jdbc.query(c, "select t.cell_id, g.slice, g.metric, t.k1, t.k2, t.k3, t.k4" + GROUP_RANGES.formatted("tally_key") + groups, args,
+                    rs -> keys.put(rs.getLong(1), new Key(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                            rs.getString(7))));
+        }
+        Map<String, Map<List<String>, Row>> slices = new TreeMap<>();
+        for (Count count : counts) {
+            Key key = keys.get(count.id());
+            if (key != null) {
+                add(slices, key.slice(), new Row(key.metric(), key.k1(), key.k2(), key.k3(), key.k4(), count.n(), count.amount()));
+            }
+        }
         return withoutZeros(slices);
     }
 

@@ -25,10 +25,12 @@ import java.util.TreeMap;
 public class BacktestQuery {
 
     private final DataSource dataSource;
+    private final TallyRows tallies;
     private final Clock clock;
 
-    public BacktestQuery(DataSource dataSource, Clock clock) {
+    public BacktestQuery(DataSource dataSource, TallyRows tallies, Clock clock) {
         this.dataSource = dataSource;
+        this.tallies = tallies;
         this.clock = clock;
     }
 
@@ -48,7 +50,7 @@ public class BacktestQuery {
                 LocalDate start = current.minusMonths(k).atDay(1);
                 learning.addAll(LearnedProbabilities.counters(start.minusDays(lookbackDays), start));
             }
-            List<TallyRows.Row> closed = TallyRows.read(c, FunnelFilter.pipeline(filter.pipelineId()), learning.toArray(String[]::new));
+            List<TallyRows.Row> closed = tallies.read(c, FunnelFilter.pipeline(filter.pipelineId()), learning.toArray(String[]::new));
             List<YearMonth> past = new ArrayList<>();
             List<Map<String, Double>> learned = new ArrayList<>();
             List<Map<String, BigDecimal[]>> sums = new ArrayList<>(); // per currency: learned, configured, won, deals

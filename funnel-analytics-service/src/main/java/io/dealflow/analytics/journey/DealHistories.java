@@ -94,21 +94,25 @@ final class DealHistories {
         }
     }
 
+    /** The chunk's deals, then their rows of each history table by primary key (a join would let the planner scan the whole table). */
     private static Map<String, Deal> readChunk(Connection c, String where, List<Object> args) throws SQLException {
         Map<String, Deal> deals = new LinkedHashMap<>();
         Jdbc.query(c, "select d.deal_id, d.status, d.expected_close from deal d where " + where + " order by d.deal_id", args, rs ->
                 deals.put(rs.getString(1), new Deal(rs.getString(1), rs.getString(2), date(rs.getDate(3)), new ArrayList<>(),
                         new ArrayList<>(), new ArrayList<>())));
-        Jdbc.query(c, "select v.deal_id, v.seq, v.stage_id, v.probability, v.entered_at, v.left_at, v.ended_by from stage_visit v"
-                + " join deal d on d.deal_id = v.deal_id where " + where + " order by v.deal_id, v.seq", args, rs ->
-                deals.get(rs.getString(1)).visits().add(new Visit(rs.getLong(2), rs.getString(3), rs.getInt(4),
-                        rs.getTimestamp(5).toInstant(), Jdbc.instant(rs.getTimestamp(6)), rs.getString(7))));
-        Jdbc.query(c, "select a.deal_id, a.valid_from, a.seq, a.amount, a.currency, a.kind from deal_amount a join deal d on d.deal_id = a.deal_id"
-                + " where " + where + " order by a.deal_id, a.seq", args, rs -> deals.get(rs.getString(1)).amounts().add(
-                new Amount(rs.getTimestamp(2).toInstant(), rs.getLong(3), rs.getBigDecimal(4), rs.getString(5).strip(), rs.getString(6))));
-        Jdbc.query(c, "select x.deal_id, x.changed_at, x.old_date, x.new_date from close_date_change x join deal d on d.deal_id = x.deal_id"
-                + " where " + where + " order by x.deal_id, x.seq", args, rs -> deals.get(rs.getString(1)).closeChanges().add(
-                new CloseChange(rs.getTimestamp(2).toInstant(), date(rs.getDate(3)), date(rs.getDate(4)))));
+        if (deals.isEmpty()) {
+            return deals;
+        }
+        List<Object> ids = List.of(c.createArrayOf("varchar", deals.keySet().toArray()));
+        Jdbc.query(c, "select deal_id, seq, stage_id, probability, entered_at, left_at, ended_by from stage_visit where deal_id = any(?)"
+                + " order by deal_id, seq", ids, rs -> deals.get(rs.getString(1)).visits().add(new Visit(rs.getLong(2), rs.getString(3),
+                rs.getInt(4), rs.getTimestamp(5).toInstant(), Jdbc.instant(rs.getTimestamp(6)), rs.getString(7))));
+        Jdbc.query(c, "select deal_id, valid_from, seq, amount, currency, kind from deal_amount where deal_id = any(?) order by deal_id, seq",
+                ids, rs -> deals.get(rs.getString(1)).amounts().add(new Amount(rs.getTimestamp(2).toInstant(), rs.getLong(3),
+                        rs.getBigDecimal(4), rs.getString(5).strip(), rs.getString(6))));
+        Jdbc.query(c, "select deal_id, changed_at, old_date, new_date from close_date_change where deal_id = any(?) order by deal_id, seq",
+                ids, rs -> deals.get(rs.getString(1)).closeChanges().add(new CloseChange(rs.getTimestamp(2).toInstant(),
+                        date(rs.getDate(3)), date(rs.getDate(4)))));
         return deals;
     }
 

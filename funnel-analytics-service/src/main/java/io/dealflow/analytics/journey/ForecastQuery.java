@@ -31,10 +31,12 @@ public class ForecastQuery {
     static final String NO_DATE = "NO_DATE";
 
     private final DataSource dataSource;
+    private final TallyRows tallies;
     private final Clock clock;
 
-    public ForecastQuery(DataSource dataSource, Clock clock) {
+    public ForecastQuery(DataSource dataSource, TallyRows tallies, Clock clock) {
         this.dataSource = dataSource;
+        this.tallies = tallies;
         this.clock = clock;
     }
 
@@ -65,7 +67,7 @@ public class ForecastQuery {
             LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
             LocalDate firstDay = today.minusDays(lookbackDays - 1L);
             LocalDate endDay = today.plusDays(1);
-            Map<String, List<TallyRows.Row>> counters = TallyRows.read(c, filter.pipelineId(),
+            Map<String, List<TallyRows.Row>> counters = tallies.read(c, filter.pipelineId(),
                     countersRead(filter, LearnedProbabilities.counters(firstDay, endDay)));
             LearnedProbabilities.Learned learned = LearnedProbabilities.learn(counters.getOrDefault(FunnelFilter.ALL_DEALS, List.of()),
                     pipeline, firstDay, endDay);

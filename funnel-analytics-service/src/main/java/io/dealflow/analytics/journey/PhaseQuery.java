@@ -20,9 +20,11 @@ import java.util.Map;
 public class PhaseQuery {
 
     private final DataSource dataSource;
+    private final TallyRows tallies;
 
-    public PhaseQuery(DataSource dataSource) {
+    public PhaseQuery(DataSource dataSource, TallyRows tallies) {
         this.dataSource = dataSource;
+        this.tallies = tallies;
     }
 
     /**
@@ -39,7 +41,7 @@ public class PhaseQuery {
             Map<String, long[]> counts = new HashMap<>(); // entered, advanced, lost
             Map<String, Long> current = new HashMap<>();
             if (at == null && filter.slice() != null) {
-                for (TallyRows.Row row : TallyRows.read(c, filter, "phase.reach", "phase.entered", "phase.advanced", "phase.lost", "stage.current")) {
+                for (TallyRows.Row row : tallies.read(c, filter, "phase.reach", "phase.entered", "phase.advanced", "phase.lost", "stage.current")) {
                     switch (row.metric()) {
                         case "phase.reach" -> count(totals, notWonByMaxPhase, row.k2(), Integer.parseInt(row.k1()), row.n());
                         case "phase.entered" -> counts.computeIfAbsent(row.k1(), k -> new long[3])[0] += row.n();

@@ -19,9 +19,11 @@ import java.util.TreeMap;
 public class TrendQuery {
 
     private final DataSource dataSource;
+    private final TallyRows tallies;
 
-    public TrendQuery(DataSource dataSource) {
+    public TrendQuery(DataSource dataSource, TallyRows tallies) {
         this.dataSource = dataSource;
+        this.tallies = tallies;
     }
 
     public TrendReport trends(FunnelFilter filter, String interval) {
@@ -34,7 +36,7 @@ public class TrendQuery {
             PipelineStages.load(c, filter.pipelineId());
             Map<String, long[]> cohorts = new TreeMap<>(); // won, lost, open
             if (filter.slice() != null) {
-                for (TallyRows.Row row : TallyRows.read(c, filter, "cohort")) {
+                for (TallyRows.Row row : tallies.read(c, filter, "cohort")) {
                     LocalDate day = LocalDate.parse(row.k1());
                     count(cohorts, column.endsWith("month") ? Cohorts.month(day) : Cohorts.week(day), row.k2(), row.n());
                 }

@@ -29,9 +29,11 @@ public class VelocityQuery {
     private static final String[] FIGURE_METRICS = {"status", "cycle"};
 
     private final DataSource dataSource;
+    private final TallyRows tallies;
 
-    public VelocityQuery(DataSource dataSource) {
+    public VelocityQuery(DataSource dataSource, TallyRows tallies) {
         this.dataSource = dataSource;
+        this.tallies = tallies;
     }
 
     /** What the figures are computed from; every part adds up over deals, so groups can also be subtracted. */
@@ -116,7 +118,7 @@ public class VelocityQuery {
             if (slice != null && (group == null || slice.equals(FunnelFilter.ALL_DEALS))) {
                 total = new Inputs();
                 List<TallyRows.Row> figureRows = new ArrayList<>();
-                for (TallyRows.Row row : TallyRows.read(c, filter, "status", "cycle", "lost.reason")) {
+                for (TallyRows.Row row : tallies.read(c, filter, "status", "cycle", "lost.reason")) {
                     if (row.metric().equals("lost.reason")) {
                         reasons.add(new VelocityReport.ReasonCount(row.k1(), row.n()));
                     } else {
@@ -156,14 +158,14 @@ public class VelocityQuery {
      * One group per owner or source slice. Deals without a source have no slice of their own: their group is the
      * whole pipeline minus every source's.
      */
-    private static void groupsFromCounters(Connection c, String pipelineId, String group, List<TallyRows.Row> totalRows,
+    private void groupsFromCounters(Connection c, String pipelineId, String group, List<TallyRows.Row> totalRows,
                                            Map<String, Inputs> groups) throws SQLException {
         String prefix = group.equals("owner") ? FunnelFilter.ownerSlice("") : FunnelFilter.sourceSlice("");
         Inputs withoutSource = new Inputs();
         for (TallyRows.Row row : totalRows) {
             withoutSource.add(row, 1);
         }
-        TallyRows.readSlices(c, pipelineId, prefix, FIGURE_METRICS).forEach((slice, rows) -> {
+        tallies.readSlices(c, pipelineId, prefix, FIGURE_METRICS).forEach((slice, rows) -> {
             Inputs inputs = new Inputs();
             for (TallyRows.Row row : rows) {
                 inputs.add(row, 1);

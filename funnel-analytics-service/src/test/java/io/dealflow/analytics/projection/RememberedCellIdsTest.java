@@ -3,6 +3,7 @@ package io.dealflow.analytics.projection;
 import io.dealflow.analytics.funnel.FunnelFilter;
 import io.dealflow.analytics.funnel.FunnelQuery;
 import io.dealflow.analytics.funnel.FunnelReport;
+import io.dealflow.analytics.funnel.TallyRows;
 import io.dealflow.analytics.ingest.DecodedEvent;
 import io.dealflow.events.v1.DealCreated;
 import io.dealflow.events.v1.DealMovedToStage;
@@ -59,7 +60,7 @@ class RememberedCellIdsTest {
         // the first instance goes on: d0 is won, d3 is new (cells it remembers, all gone, and one it never saw)
         first.apply(List.of(won("d0"), created("d3", "bob")));
 
-        FunnelQuery query = new FunnelQuery(dataSource);
+        FunnelQuery query = new FunnelQuery(dataSource, new TallyRows());
         FunnelReport fromCounters = query.funnel(new FunnelFilter("p", null, null, null, null));
         // the funnel at an instant after every event comes from the stage visits, not from the counters
         FunnelReport fromDeals = query.funnelAt(new FunnelFilter("p", null, null, null, null), Instant.parse("2100-01-01T00:00:00Z"));
@@ -87,7 +88,7 @@ class RememberedCellIdsTest {
         assertEquals(count(dataSource, "select count(distinct (g.pipeline_id, g.slice, g.metric, k.k1, k.k2, k.k3, k.k4)) from tally_key k"
                         + " join tally_group g on k.cell_id >= g.group_id * 4294967296 and k.cell_id < (g.group_id + 1) * 4294967296"),
                 count(dataSource, "select count(*) from tally_key"), "one row per counter");
-        assertEquals(new FunnelReport.Totals(2, 1, 1, 0, 1.0), new FunnelQuery(dataSource).funnel(new FunnelFilter("p", null, null, "bob", null))
+        assertEquals(new FunnelReport.Totals(2, 1, 1, 0, 1.0), new FunnelQuery(dataSource, new TallyRows()).funnel(new FunnelFilter("p", null, null, "bob", null))
                 .totals());
     }
 
@@ -106,7 +107,7 @@ class RememberedCellIdsTest {
                     + " and k.cell_id < (g.group_id + 1) * 4294967296 where g.slice = '*' and g.metric = 'reach')");
             s.execute("insert into tally (cell_id, n, amount) values (1000 * 4294967296 + 1, 1, 0)");
         }
-        FunnelQuery query = new FunnelQuery(dataSource);
+        FunnelQuery query = new FunnelQuery(dataSource, new TallyRows());
         assertEquals(new FunnelReport.Totals(3, 3, 0, 0, null), query.funnel(new FunnelFilter("p", null, null, null, null)).totals(),
                 "two deals counted in one row, the third in the other");
     }
@@ -129,7 +130,7 @@ class RememberedCellIdsTest {
             s.execute("insert into tally_key (cell_id, k1, k2, k3, k4) select 1000 * 4294967296 + 1, k1, k2, k3, k4 from tally_key where cell_id = " + cell);
             s.execute("insert into tally (cell_id, n, amount) values (1000 * 4294967296 + 1, 1, 200.00)");
         }
-        var eur = new io.dealflow.analytics.journey.VelocityQuery(dataSource).velocity(new FunnelFilter("p", null, null, null, null), null)
+        var eur = new io.dealflow.analytics.journey.VelocityQuery(dataSource, new TallyRows()).velocity(new FunnelFilter("p", null, null, null, null), null)
                 .total().currencies().get(0);
         assertEquals(1, eur.wonDeals());
         assertEquals("100.00", eur.averageWonSize(), "the row with no deals left still carries -100.00 of the amount");

@@ -3,6 +3,7 @@ package io.dealflow.analytics.projection;
 import io.dealflow.analytics.funnel.FunnelFilter;
 import io.dealflow.analytics.funnel.FunnelQuery;
 import io.dealflow.analytics.funnel.FunnelReport;
+import io.dealflow.analytics.funnel.TallyRows;
 import io.dealflow.analytics.journey.TrendQuery;
 import io.dealflow.analytics.journey.TrendReport;
 import io.dealflow.analytics.journey.VelocityQuery;
@@ -87,7 +88,7 @@ class TallyMigrationTest {
             assertEquals("Recount tallies", rs.getString(1));
         }
 
-        FunnelQuery query = new FunnelQuery(dataSource);
+        FunnelQuery query = new FunnelQuery(dataSource, new TallyRows());
         FunnelReport fromCounters = query.funnel(new FunnelFilter("p", null, null, null, null));
         // the funnel at an instant after every event comes from the stage visits, not from the counters
         FunnelReport fromDeals = query.funnelAt(new FunnelFilter("p", null, null, null, null), Instant.parse("2100-01-01T00:00:00Z"));
@@ -111,10 +112,10 @@ class TallyMigrationTest {
         // the trend and velocity counters (V7, counted by V14) are filled too
         FunnelFilter all = new FunnelFilter("p", null, null, null, null);
         FunnelFilter window = new FunnelFilter("p", Instant.parse("2000-01-01T00:00:00Z"), null, null, null);
-        TrendQuery trends = new TrendQuery(dataSource);
+        TrendQuery trends = new TrendQuery(dataSource, new TallyRows());
         assertEquals(List.of(new TrendReport.Cohort("2026-11", 3, 1, 1, 1, 0.3333)), trends.trends(all, "month").cohorts());
         assertEquals(trends.trends(window, "week").cohorts(), trends.trends(all, "week").cohorts());
-        VelocityQuery velocity = new VelocityQuery(dataSource);
+        VelocityQuery velocity = new VelocityQuery(dataSource, new TallyRows());
         VelocityReport fromVelocityCounters = velocity.velocity(all, "source");
         VelocityReport fromVelocityDeals = velocity.velocity(window, "source");
         assertEquals(fromVelocityDeals.total(), fromVelocityCounters.total());
