@@ -44,6 +44,8 @@ public final class BenchRunner {
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final List<ServiceProcess> processes = new ArrayList<>();
+    /** Where to ask PostgreSQL for a checkpoint before the queries; null on H2. */
+    private String checkpointUrl;
 
     public BenchRunner(Map<String, String> options) {
         this.options = options;
@@ -96,6 +98,7 @@ public final class BenchRunner {
             analyticsEnv.putAll(Map.of("DATASOURCES_DEFAULT_URL", pg + "bench_analytics", "DATASOURCES_DEFAULT_USERNAME", "postgres"));
             jdbcUrl = pg + "bench_baseline";
             jdbcUser = "postgres";
+            checkpointUrl = pg + "postgres";
         } else {
             jdbcUrl = "jdbc:h2:file:" + data.resolve("baseline/db") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0";
             // the service's default URL without H2's per-session result cache, which would answer repeated identical
@@ -287,6 +290,7 @@ public final class BenchRunner {
         double applySeconds = (System.nanoTime() - applyStart + (long) (loadSeconds * 1e9)) / 1e9;
         report.add("projection", "live projection of the loaded world", String.format(Locale.ROOT, "%.0f events/s", applied / applySeconds),
                 ">= 20000/s", "from the first write to the last event applied; " + batchSize(analytics));
+        settle();
         Map<String, String> endpoints = new LinkedHashMap<>();
         endpoints.put("funnel", "/api/v1/funnel?pipelineId=" + pipelineId);
         endpoints.put("funnel, owner filter", "/api/v1/funnel?pipelineId=" + pipelineId + "&ownerId=owner-3");
@@ -323,6 +327,48 @@ public final class BenchRunner {
             report.latency("query", l, TARGETED.contains(endpoint.getKey()) ? "p99 < 10 ms at 1M" : null);
         }
         keepUp(kafka, analytics, deals);
+    }
+
+    /**
+     * Lets the load's aftermath pass before latencies are measured: PostgreSQL writes the loaded pages out in a checkpoint
+     * spread over the next minute (the first endpoints were measured during it), and background work may still run. So: a
+     * checkpoint, then up to a minute until the machine is 85 % idle over a second.
+     */
+    private void settle() throws Exception {
+        long start = System.nanoTime();
+        if (checkpointUrl != null) {
+            try (Connection c = DriverManager.getConnection(checkpointUrl, "postgres", ""); Statement s = c.createStatement()) {
+                s.execute("checkpoint");
+            }
+        }
+        while (System.nanoTime() - start < Duration.ofSeconds(60).toNanos() && idleShare() < 0.85) {
+            // idleShare() itself waits a second
+        }
+        report.add("query", "settling before the queries", String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - start) / 1e9), null,
+                (checkpointUrl != null ? "a PostgreSQL checkpoint, then " : "") + "until the machine was 85 % idle over a second (at most 60 s)");
+    }
+
+    /** The share of the machine's CPU time that was idle over the next second (Linux /proc/stat; 1 elsewhere). */
+    private static double idleShare() throws Exception {
+        Path stat = Path.of("/proc/stat");
+        if (!Files.exists(stat)) {
+            return 1;
+        }
+        long[] before = cpuTimes(stat);
+        Thread.sleep(1000);
+        long[] after = cpuTimes(stat);
+        long total = after[0] - before[0];
+        return total == 0 ? 1 : (double) (after[1] - before[1]) / total;
+    }
+
+    /** Total and idle (idle + iowait) jiffies of all CPUs. */
+    private static long[] cpuTimes(Path stat) throws Exception {
+        String[] fields = Files.readAllLines(stat).get(0).trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < fields.length; i++) {
+            total += Long.parseLong(fields[i]);
+        }
+        return new long[] {total, Long.parseLong(fields[4]) + Long.parseLong(fields[5])};
     }
 
     /** Mean records per applied batch, from the service's metrics. */
