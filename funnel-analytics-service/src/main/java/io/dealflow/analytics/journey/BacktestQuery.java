@@ -26,10 +26,12 @@ public class BacktestQuery {
 
     private final DataSource dataSource;
     private final TallyRows tallies;
+    private final DealHistories histories;
     private final Clock clock;
 
-    public BacktestQuery(DataSource dataSource, TallyRows tallies, Clock clock) {
+    public BacktestQuery(DataSource dataSource, DealHistories histories, TallyRows tallies, Clock clock) {
         this.dataSource = dataSource;
+        this.histories = histories;
         this.tallies = tallies;
         this.clock = clock;
     }
@@ -62,7 +64,7 @@ public class BacktestQuery {
             }
             Map<String, double[]> calibration = new LinkedHashMap<>(); // samples, sum learned, sum configured, closed, won
             pipeline.stages().forEach(s -> calibration.put(s.id(), new double[5]));
-            DealHistories.forEach(c, filter, startOf(past.get(0)), startOf(current), deal -> {
+            histories.forEach(c, filter, startOf(past.get(0)), startOf(current), deal -> {
                 for (int m = 0; m < past.size(); m++) {
                     YearMonth month = past.get(m);
                     Instant start = startOf(month);

@@ -2,6 +2,8 @@ package io.dealflow.analytics.journey;
 
 import io.dealflow.analytics.common.Jdbc;
 import io.dealflow.analytics.funnel.FunnelFilter;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -21,9 +23,14 @@ import java.util.function.Consumer;
  * the pipeline stood and moved in the past. Deals are read a chunk at a time, so memory stays flat however large the
  * pipeline.
  */
-final class DealHistories {
+@Singleton
+class DealHistories {
 
-    static final int CHUNK = 20_000;
+    private final int chunkSize;
+
+    DealHistories(@Value("${dealflow.history.chunk-size:20000}") int chunkSize) {
+        this.chunkSize = chunkSize;
+    }
 
     record Visit(long seq, String stageId, int probability, Instant entered, Instant left, String endedBy) {
 
@@ -63,14 +70,11 @@ final class DealHistories {
         }
     }
 
-    private DealHistories() {
-    }
-
     /**
      * Hands every deal of the filter that lived during [{@code from}, {@code to}] (created by {@code to}, and open now
      * or last closed at or after {@code from}) to {@code each}, in deal id order.
      */
-    static void forEach(Connection c, FunnelFilter filter, Instant from, Instant to, Consumer<Deal> each) throws SQLException {
+    void forEach(Connection c, FunnelFilter filter, Instant from, Instant to, Consumer<Deal> each) throws SQLException {
         List<Object> args = FunnelFilter.args();
         String where = filter.where(args) + " and d.created_at <= ? and (d.closed_at is null or d.closed_at >= ?)";
         args.add(Timestamp.from(to));
@@ -80,7 +84,7 @@ final class DealHistories {
         String[] last = {null};
         Jdbc.stream(c, "select d.deal_id from deal d where " + where + " order by d.deal_id", args, rs -> {
             last[0] = rs.getString(1);
-            if (++seen[0] % CHUNK == 0) {
+            if (++seen[0] % chunkSize == 0) {
                 ends.add(last[0]);
             }
         });
@@ -89,30 +93,44 @@ final class DealHistories {
         }
         String after = "";
         for (String end : ends) {
-            readChunk(c, where + " and d.deal_id > ? and d.deal_id <= ?", with(args, after, end)).values().forEach(each);
+            readChunk(c, where, args, after, end).values().forEach(each);
             after = end;
         }
     }
 
-    /** The chunk's deals, then their rows of each history table by primary key (a join would let the planner scan the whole table). */
-    private static Map<String, Deal> readChunk(Connection c, String where, List<Object> args) throws SQLException {
+    /**
+     * The chunk's deals, then the rows of each history table in the chunk's id range by primary key, keeping those of the
+     * chunk's deals (a join let PostgreSQL scan the whole table per chunk; H2 answers {@code = any(ids)} row by row).
+     */
+    private static Map<String, Deal> readChunk(Connection c, String where, List<Object> args, String after, String end) throws SQLException {
         Map<String, Deal> deals = new LinkedHashMap<>();
-        Jdbc.query(c, "select d.deal_id, d.status, d.expected_close from deal d where " + where + " order by d.deal_id", args, rs ->
-                deals.put(rs.getString(1), new Deal(rs.getString(1), rs.getString(2), date(rs.getDate(3)), new ArrayList<>(),
-                        new ArrayList<>(), new ArrayList<>())));
-        if (deals.isEmpty()) {
-            return deals;
-        }
-        List<Object> ids = List.of(c.createArrayOf("varchar", deals.keySet().toArray()));
-        Jdbc.query(c, "select deal_id, seq, stage_id, probability, entered_at, left_at, ended_by from stage_visit where deal_id = any(?)"
-                + " order by deal_id, seq", ids, rs -> deals.get(rs.getString(1)).visits().add(new Visit(rs.getLong(2), rs.getString(3),
-                rs.getInt(4), rs.getTimestamp(5).toInstant(), Jdbc.instant(rs.getTimestamp(6)), rs.getString(7))));
-        Jdbc.query(c, "select deal_id, valid_from, seq, amount, currency, kind from deal_amount where deal_id = any(?) order by deal_id, seq",
-                ids, rs -> deals.get(rs.getString(1)).amounts().add(new Amount(rs.getTimestamp(2).toInstant(), rs.getLong(3),
-                        rs.getBigDecimal(4), rs.getString(5).strip(), rs.getString(6))));
-        Jdbc.query(c, "select deal_id, changed_at, old_date, new_date from close_date_change where deal_id = any(?) order by deal_id, seq",
-                ids, rs -> deals.get(rs.getString(1)).closeChanges().add(new CloseChange(rs.getTimestamp(2).toInstant(),
-                        date(rs.getDate(3)), date(rs.getDate(4)))));
+        Jdbc.query(c, "select d.deal_id, d.status, d.expected_close from deal d where " + where + " and d.deal_id > ? and d.deal_id <= ?"
+                + " order by d.deal_id", with(args, after, end), rs -> deals.put(rs.getString(1), new Deal(rs.getString(1), rs.getString(2),
+                date(rs.getDate(3)), new ArrayList<>(), new ArrayList<>(), new ArrayList<>())));
+        List<Object> range = List.of(after, end);
+        Jdbc.query(c, "select deal_id, seq, stage_id, probability, entered_at, left_at, ended_by from stage_visit where deal_id > ? and deal_id <= ?"
+                + " order by deal_id, seq", range, rs -> {
+            Deal deal = deals.get(rs.getString(1));
+            if (deal != null) {
+                deal.visits().add(new Visit(rs.getLong(2), rs.getString(3), rs.getInt(4), rs.getTimestamp(5).toInstant(),
+                        Jdbc.instant(rs.getTimestamp(6)), rs.getString(7)));
+            }
+        });
+        Jdbc.query(c, "select deal_id, valid_from, seq, amount, currency, kind from deal_amount where deal_id > ? and deal_id <= ?"
+                + " order by deal_id, seq", range, rs -> {
+            Deal deal = deals.get(rs.getString(1));
+            if (deal != null) {
+                deal.amounts().add(new Amount(rs.getTimestamp(2).toInstant(), rs.getLong(3), rs.getBigDecimal(4), rs.getString(5).strip(),
+                        rs.getString(6)));
+            }
+        });
+        Jdbc.query(c, "select deal_id, changed_at, old_date, new_date from close_date_change where deal_id > ? and deal_id <= ?"
+                + " order by deal_id, seq", range, rs -> {
+            Deal deal = deals.get(rs.getString(1));
+            if (deal != null) {
+                deal.closeChanges().add(new CloseChange(rs.getTimestamp(2).toInstant(), date(rs.getDate(3)), date(rs.getDate(4))));
+            }
+        });
         return deals;
     }
 

@@ -22,9 +22,11 @@ import java.util.TreeSet;
 public class WaterfallQuery {
 
     private final DataSource dataSource;
+    private final DealHistories histories;
 
-    public WaterfallQuery(DataSource dataSource) {
+    public WaterfallQuery(DataSource dataSource, DealHistories histories) {
         this.dataSource = dataSource;
+        this.histories = histories;
     }
 
     private static final class Money {
@@ -55,7 +57,7 @@ public class WaterfallQuery {
             Map<String, long[]> pulled = new TreeMap<>();
             Map<String, BigDecimal[]> pulledAmounts = new TreeMap<>();
             LocalDate endDate = LocalDate.ofInstant(to, ZoneOffset.UTC);
-            DealHistories.forEach(c, filter, from, to, deal -> {
+            histories.forEach(c, filter, from, to, deal -> {
                 DealHistories.Visit previous = null;
                 for (DealHistories.Visit v : deal.visits()) {
                     long[] flow = stages.computeIfAbsent(v.stageId(), k -> new long[8]);

@@ -51,6 +51,8 @@ class FunnelPropertyTest {
         properties.put("dealflow.consumer-group", "property-" + UUID.randomUUID());
         // small batches: a deal's events are spread over many batches, so every counter update crosses batch boundaries
         properties.put("dealflow.projection.batch-size", "7");
+        // the waterfall and the backtest read the deals in several chunks, as they do a large pipeline
+        properties.put("dealflow.history.chunk-size", "7");
         properties.put("datasources.default.url", "jdbc:h2:mem:property-" + UUID.randomUUID()
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
         String pg = System.getenv("DEALFLOW_TEST_PG_URL_ANALYTICS");
