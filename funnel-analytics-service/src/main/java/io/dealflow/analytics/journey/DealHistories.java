@@ -72,41 +72,46 @@ class DealHistories {
 
     /**
      * Hands every deal of the filter that lived during [{@code from}, {@code to}] (created by {@code to}, and open now
-     * or last closed at or after {@code from}) to {@code each}, in deal id order.
+     * or last closed at or after {@code from}) to {@code each}, in deal id order: one ordered pass over those deals, and
+     * for each chunk of them the rows of the history tables in the chunk's id range.
      */
     void forEach(Connection c, FunnelFilter filter, Instant from, Instant to, Consumer<Deal> each) throws SQLException {
         List<Object> args = FunnelFilter.args();
         String where = filter.where(args) + " and d.created_at <= ? and (d.closed_at is null or d.closed_at >= ?)";
         args.add(Timestamp.from(to));
         args.add(Timestamp.from(from));
-        List<String> ends = new ArrayList<>();
-        int[] seen = {0};
-        String[] last = {null};
-        Jdbc.stream(c, "select d.deal_id from deal d where " + where + " order by d.deal_id", args, rs -> {
-            last[0] = rs.getString(1);
-            if (++seen[0] % chunkSize == 0) {
-                ends.add(last[0]);
+        Map<String, Deal> chunk = new LinkedHashMap<>();
+        String[] after = {""};
+        Jdbc.stream(c, "select d.deal_id, d.status, d.expected_close from deal d where " + where + " order by d.deal_id", args, rs -> {
+            chunk.put(rs.getString(1), new Deal(rs.getString(1), rs.getString(2), date(rs.getDate(3)), new ArrayList<>(), new ArrayList<>(),
+                    new ArrayList<>()));
+            if (chunk.size() == chunkSize) {
+                after[0] = complete(c, chunk, after[0], each);
             }
         });
-        if (last[0] != null && (ends.isEmpty() || !ends.get(ends.size() - 1).equals(last[0]))) {
-            ends.add(last[0]);
-        }
-        String after = "";
-        for (String end : ends) {
-            readChunk(c, where, args, after, end).values().forEach(each);
-            after = end;
+        if (!chunk.isEmpty()) {
+            complete(c, chunk, after[0], each);
         }
     }
 
+    /** Reads the histories of the chunk's deals, hands them on and empties the chunk; returns the chunk's last id. */
+    private static String complete(Connection c, Map<String, Deal> chunk, String after, Consumer<Deal> each) throws SQLException {
+        String end = null;
+        for (String id : chunk.keySet()) {
+            end = id;
+        }
+        readHistories(c, chunk, after, end);
+        chunk.values().forEach(each);
+        chunk.clear();
+        return end;
+    }
+
     /**
-     * The chunk's deals, then the rows of each history table in the chunk's id range by primary key, keeping those of the
-     * chunk's deals (a join let PostgreSQL scan the whole table per chunk; H2 answers {@code = any(ids)} row by row).
+     * Adds to the chunk's deals their rows of each history table, read by a range of the table's primary key (a join let
+     * PostgreSQL scan the whole table per chunk, and H2 answers {@code = any(ids)} row by row); rows of other deals in
+     * the range are skipped.
      */
-    private static Map<String, Deal> readChunk(Connection c, String where, List<Object> args, String after, String end) throws SQLException {
-        Map<String, Deal> deals = new LinkedHashMap<>();
-        Jdbc.query(c, "select d.deal_id, d.status, d.expected_close from deal d where " + where + " and d.deal_id > ? and d.deal_id <= ?"
-                + " order by d.deal_id", with(args, after, end), rs -> deals.put(rs.getString(1), new Deal(rs.getString(1), rs.getString(2),
-                date(rs.getDate(3)), new ArrayList<>(), new ArrayList<>(), new ArrayList<>())));
+    private static void readHistories(Connection c, Map<String, Deal> deals, String after, String end) throws SQLException {
         List<Object> range = List.of(after, end);
         Jdbc.query(c, "select deal_id, seq, stage_id, probability, entered_at, left_at, ended_by from stage_visit where deal_id > ? and deal_id <= ?"
                 + " order by deal_id, seq", range, rs -> {
@@ -131,13 +136,6 @@ class DealHistories {
                 deal.closeChanges().add(new CloseChange(rs.getTimestamp(2).toInstant(), date(rs.getDate(3)), date(rs.getDate(4))));
             }
         });
-        return deals;
-    }
-
-    private static List<Object> with(List<Object> args, Object... more) {
-        List<Object> all = new ArrayList<>(args);
-        all.addAll(List.of(more));
-        return all;
     }
 
     private static LocalDate date(Date date) {
