@@ -64,7 +64,7 @@ class DealHistories {
             return found;
         }
 
-        /** The stay it was in just before {@code t}, if it was open then. */
+        /** Whether it was open just before {@code t} (see {@link Visit#openJustBefore}). */
         boolean openJustBefore(Instant t) {
             return visits.stream().anyMatch(v -> v.openJustBefore(t));
         }
