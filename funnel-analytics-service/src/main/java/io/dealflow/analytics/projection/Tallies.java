@@ -27,71 +27,7 @@ final class Tallies {
      * What one counter counts: its group (pipeline, slice, metric) and keys; unused keys are empty strings. Metrics
      * and keys are listed in V4__tally.sql, V7 and V10; how they are stored in V11.
      */
-    static final class Cell {
-        private final String pipelineId;
-        private final String slice;
-        private final String metric;
-        private final String k1;
-        private final String k2;
-        private final String k3;
-        private final String k4;
-        // a batch looks each cell up several times (its deltas, then its id): the hash is worked out once
-        private final int hash;
-
-        Cell(String pipelineId, String slice, String metric, String k1, String k2, String k3, String k4) {
-            this.pipelineId = pipelineId;
-            this.slice = slice;
-            this.metric = metric;
-            this.k1 = k1;
-            this.k2 = k2;
-            this.k3 = k3;
-            this.k4 = k4;
-            this.hash = java.util.Objects.hash(pipelineId, slice, metric, k1, k2, k3, k4);
-        }
-
-        String pipelineId() {
-            return pipelineId;
-        }
-
-        String slice() {
-            return slice;
-        }
-
-        String metric() {
-            return metric;
-        }
-
-        String k1() {
-            return k1;
-        }
-
-        String k2() {
-            return k2;
-        }
-
-        String k3() {
-            return k3;
-        }
-
-        String k4() {
-            return k4;
-        }
-
-        @Override
-        public int hashCode() {
-            return hash;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Cell c && c.hash == hash && c.k1.equals(k1) && c.metric.equals(metric) && c.slice.equals(slice)
-                    && c.k2.equals(k2) && c.k3.equals(k3) && c.k4.equals(k4) && c.pipelineId.equals(pipelineId);
-        }
-
-        @Override
-        public String toString() {
-            return String.join("/", pipelineId, slice, metric, k1, k2, k3, k4);
-        }
+    record Cell(String pipelineId, String slice, String metric, String k1, String k2, String k3, String k4) {
     }
 
     private static final class Delta {
