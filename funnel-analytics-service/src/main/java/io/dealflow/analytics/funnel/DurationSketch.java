@@ -1,23 +1,25 @@
 package io.dealflow.analytics.funnel;
 
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.HashMap;
 
 /**
  * Time-in-stage quantiles from logarithmic buckets (the DDSketch mapping): bucket {@code i} counts durations in
- * (γ^(i-1), γ^i] seconds and answers with a value within 1 % of every duration in it, so a median or p90 read
- * from the buckets is within 1 % of the exact nearest-rank value. Buckets add up, so the projection keeps them as
- * counters and a query merges them without touching the visits.
+ * (γ^(i-1), γ^i] seconds and answers with a value within 2 % of every duration in it, so a median or p90 read
+ * from the buckets is within 2 % of the exact nearest-rank value. Buckets add up, so the projection keeps them as
+ * counters and a query merges them without touching the visits. 2 % rather than 1 %: half the buckets for the
+ * funnel to read (about 75 instead of 150 per stage when stays range over a factor of 20), see V15.
  */
 public final class DurationSketch {
 
-    public static final double RELATIVE_ACCURACY = 0.01;
+    public static final double RELATIVE_ACCURACY = 0.02;
     private static final double GAMMA = (1 + RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY);
     private static final double LOG_GAMMA = Math.log(GAMMA);
     /** The bucket of zero-second stays. */
     public static final int ZERO = Integer.MIN_VALUE;
 
-    private final TreeMap<Integer, Long> counts = new TreeMap<>();
+    // sorted only when a quantile is asked for: a query adds hundreds of buckets and reads two quantiles
+    private final Map<Integer, Long> counts = new HashMap<>();
     private long visits;
     private double seconds;
 
@@ -41,7 +43,7 @@ public final class DurationSketch {
         this.seconds += seconds;
     }
 
-    /** Visits, exact mean, and median and p90 (nearest rank, within 1 %), in hours. */
+    /** Visits, exact mean, and median and p90 (nearest rank, within 2 %), in hours. */
     public FunnelReport.TimeInStage hours() {
         if (visits <= 0) {
             return new FunnelReport.TimeInStage(0, null, null, null);
@@ -53,17 +55,18 @@ public final class DurationSketch {
         return visits;
     }
 
-    /** The smallest duration with at least {@code q} of the visits at or below it, within 1 %, in seconds. */
+    /** The smallest duration with at least {@code q} of the visits at or below it, within 2 %, in seconds. */
     public double quantile(double q) {
         long rank = Math.max(1, (long) Math.ceil(q * visits - 1e-9));
+        int[] buckets = counts.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
         long seen = 0;
-        for (Map.Entry<Integer, Long> e : counts.entrySet()) {
-            seen += e.getValue();
+        for (int bucket : buckets) {
+            seen += counts.get(bucket);
             if (seen >= rank) {
-                return value(e.getKey());
+                return value(bucket);
             }
         }
-        return value(counts.lastKey());
+        return value(buckets[buckets.length - 1]);
     }
 
     private static double hours(double seconds) {

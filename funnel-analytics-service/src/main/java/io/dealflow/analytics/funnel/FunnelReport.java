@@ -27,7 +27,7 @@ public record FunnelReport(String pipelineId, String pipelineName, Instant asOf,
 
     /**
      * Over finished visits (the deal left the stage): their number and exact mean; median and p90 are nearest-rank
-     * values (the smallest stay with at least half / 90 % of the stays at or below it), accurate to within 1 %.
+     * values (the smallest stay with at least half / 90 % of the stays at or below it), accurate to within 2 %.
      */
     @Serdeable
     public record TimeInStage(long visits, Double mean, Double median, Double p90) {

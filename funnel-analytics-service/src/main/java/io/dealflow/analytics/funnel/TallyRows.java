@@ -28,13 +28,39 @@ public class TallyRows {
     private record Key(String slice, String metric, String k1, String k2, String k3, String k4) {
     }
 
+    /** A counter whose key is remembered; {@code shared} when another counter has the same key (see {@link #add}). */
+    private record KnownCell(long id, Key key, boolean shared) {
+    }
+
+    /** The rows of one slice: counters with one row each as they come, those with several added up by key. */
+    private static final class SliceRows {
+        private final List<Row> rows = new ArrayList<>();
+        private final Map<Key, Row> shared = new HashMap<>();
+
+        void add(KnownCell cell, Row row) {
+            if (cell.shared()) {
+                TallyRows.add(shared, cell.key(), row);
+            } else {
+                rows.add(row);
+            }
+        }
+
+        /** Counters that went back to zero (all their deals moved on) are left out. */
+        List<Row> nonZero() {
+            List<Row> all = new ArrayList<>(rows.size() + shared.size());
+            rows.stream().filter(r -> r.n() != 0).forEach(all::add);
+            shared.values().stream().filter(r -> r.n() != 0).forEach(all::add);
+            return all;
+        }
+    }
+
     private record Count(long id, long n, BigDecimal amount) {
     }
 
     /** Far more than the counters a pipeline's queries read; past it the remembered keys are read again as needed. */
     private static final int REMEMBERED_KEYS = 250_000;
 
-    private final Map<Long, Key> keys = new ConcurrentHashMap<>();
+    private final Map<Integer, KnownCell> keys = new ConcurrentHashMap<>();
 
     /** Ranges of a table's ids that belong to the groups selected by the condition that follows. */
     private static final String GROUP_RANGES = " from tally_group g join %s t on t.cell_id >= g.group_id * 4294967296"
@@ -52,9 +78,9 @@ public class TallyRows {
     public List<Row> readMonths(Connection c, FunnelFilter filter, String... metrics) throws SQLException {
         Map<String, List<Row>> months = read(c, filter.pipelineId(), "g.slice >= ? and g.slice < ?",
                 List.of(filter.firstMonthSlice(), filter.endMonthSlice()), metrics);
-        Map<String, Map<List<String>, Row>> window = new TreeMap<>();
-        months.values().forEach(rows -> rows.forEach(row -> add(window, "", row)));
-        return all(withoutZeros(window));
+        Map<Key, Row> window = new LinkedHashMap<>();
+        months.values().forEach(rows -> rows.forEach(row -> add(window, new Key("", row.metric(), row.k1(), row.k2(), row.k3(), row.k4()), row)));
+        return window.values().stream().filter(r -> r.n() != 0).toList();
     }
 
     /** The rows of these metrics for every slice starting with {@code slicePrefix} ("owner:", "source:"), by slice. */
@@ -94,39 +120,65 @@ public class TallyRows {
         // a row left without deals may still hold part of an amount when the counter has two rows: only empty rows are skipped
         Jdbc.query(c, "select t.cell_id, t.n, t.amount" + GROUP_RANGES.formatted("tally") + groups + " and (t.n <> 0 or t.amount <> 0)", args,
                 rs -> counts.add(new Count(rs.getLong(1), rs.getLong(2), rs.getBigDecimal(3))));
-        if (counts.stream().anyMatch(count -> !keys.containsKey(count.id()))) {
-            if (keys.size() > REMEMBERED_KEYS) {
-                keys.clear();
-            }
-            Jdbc.query(c, "select t.cell_id, g.slice, g.metric, t.k1, t.k2, t.k3, t.k4" + GROUP_RANGES.formatted("tally_key") + groups, args,
-                    rs -> keys.put(rs.getLong(1), new Key(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                            rs.getString(7))));
+        Map<String, SliceRows> slices = new TreeMap<>();
+        if (!addAll(slices, counts)) {
+            // a new counter, maybe with the key of one remembered: all are put together again once the keys are read
+            rememberKeys(c, groups, args);
+            slices.clear();
+            addAll(slices, counts);
         }
-        Map<String, Map<List<String>, Row>> slices = new TreeMap<>();
-        for (Count count : counts) {
-            Key key = keys.get(count.id());
-            if (key != null) {
-                add(slices, key.slice(), new Row(key.metric(), key.k1(), key.k2(), key.k3(), key.k4(), count.n(), count.amount()));
-            }
-        }
-        return withoutZeros(slices);
-    }
-
-    /** Two instances may have created the same counter at the same moment: rows with the same key add up. */
-    private static void add(Map<String, Map<List<String>, Row>> slices, String slice, Row row) {
-        slices.computeIfAbsent(slice, s -> new LinkedHashMap<>()).merge(List.of(row.metric(), row.k1(), row.k2(), row.k3(), row.k4()), row,
-                (a, b) -> new Row(a.metric(), a.k1(), a.k2(), a.k3(), a.k4(), a.n() + b.n(), a.amount().add(b.amount())));
-    }
-
-    private static Map<String, List<Row>> withoutZeros(Map<String, Map<List<String>, Row>> slices) {
         Map<String, List<Row>> rows = new TreeMap<>();
-        slices.forEach((slice, counters) -> {
-            List<Row> nonZero = counters.values().stream().filter(r -> r.n() != 0).toList();
+        slices.forEach((slice, sliceRows) -> {
+            List<Row> nonZero = sliceRows.nonZero();
             if (!nonZero.isEmpty()) {
                 rows.put(slice, nonZero);
             }
         });
         return rows;
+    }
+
+    /** Reads the keys of every counter of the groups, marking the keys that more than one counter has. */
+    private void rememberKeys(Connection c, String groups, List<Object> args) throws SQLException {
+        if (keys.size() > REMEMBERED_KEYS) {
+            keys.clear();
+        }
+        Map<Long, Key> read = new HashMap<>();
+        Jdbc.query(c, "select t.cell_id, g.slice, g.metric, t.k1, t.k2, t.k3, t.k4" + GROUP_RANGES.formatted("tally_key") + groups, args,
+                // interned: the counters of a query share a few slices, metrics and keys, which then stay in the CPU's cache
+                rs -> read.put(rs.getLong(1), new Key(rs.getString(2).intern(), rs.getString(3).intern(), rs.getString(4).intern(),
+                        rs.getString(5).intern(), rs.getString(6).intern(), rs.getString(7).intern())));
+        Map<Key, Integer> cellsPerKey = new HashMap<>();
+        read.values().forEach(key -> cellsPerKey.merge(key, 1, Integer::sum));
+        read.forEach((id, key) -> keys.put(sequenceNumber(id), new KnownCell(id, key, cellsPerKey.get(key) > 1)));
+    }
+
+    /**
+     * The part of a cell id that no other cell has (V11: a group's id times 2^32 plus a number from one sequence), the
+     * key of the remembered keys: a {@code Long} id hashes the group into the same low bits and collides.
+     */
+    private static int sequenceNumber(long cellId) {
+        return (int) cellId;
+    }
+
+    /** Adds the counts to their slices' rows; false when a count's key is not remembered (that count is left out). */
+    private boolean addAll(Map<String, SliceRows> slices, List<Count> counts) {
+        boolean allKnown = true;
+        for (Count count : counts) {
+            KnownCell cell = keys.get(sequenceNumber(count.id()));
+            if (cell == null || cell.id() != count.id()) {
+                allKnown = false;
+                continue;
+            }
+            Key key = cell.key();
+            slices.computeIfAbsent(key.slice(), s -> new SliceRows())
+                    .add(cell, new Row(key.metric(), key.k1(), key.k2(), key.k3(), key.k4(), count.n(), count.amount()));
+        }
+        return allKnown;
+    }
+
+    /** Two instances may have created the same counter at the same moment: rows with the same key add up. */
+    private static void add(Map<Key, Row> rows, Key key, Row row) {
+        rows.merge(key, row, (a, b) -> new Row(a.metric(), a.k1(), a.k2(), a.k3(), a.k4(), a.n() + b.n(), a.amount().add(b.amount())));
     }
 
     private static List<Row> all(Map<String, List<Row>> slices) {

@@ -105,6 +105,11 @@ final class Tallies {
         }
     }
 
+    /** The counters with changes not written yet. */
+    int pendingCells() {
+        return deltas.size();
+    }
+
     /**
      * Adds the non-zero changes to the counters: first to the cells that have a row, in the order of their ids (the
      * same in every transaction, so concurrent writers never deadlock on the shared rows); then new cells get rows.

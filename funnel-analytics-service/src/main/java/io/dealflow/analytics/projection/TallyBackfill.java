@@ -11,6 +11,7 @@ import java.util.List;
 public final class TallyBackfill {
 
     private static final int CHUNK = 1000;
+    private static final int MAX_PENDING_CELLS = 200_000;
 
     private TallyBackfill() {
     }
@@ -29,13 +30,17 @@ public final class TallyBackfill {
         TallyCells cells = new TallyCells();
         List<String> ids = new ArrayList<>();
         Jdbc.query(c, "select deal_id from deal order by deal_id", List.of(), rs -> ids.add(rs.getString(1)));
+        Tallies tallies = new Tallies();
         for (int from = 0; from < ids.size(); from += CHUNK) {
-            Tallies tallies = new Tallies();
             for (DealState deal : DealStateStore.load(c, ids.subList(from, Math.min(ids.size(), from + CHUNK))).values()) {
                 tallies.add(deal, 1);
             }
-            // one transaction throughout, so what a chunk created is there for the next
-            cells.remember(tallies.write(c, cells));
+            // the counts are added up in memory and written once (or when they grow large): writing each chunk's made
+            // PostgreSQL keep a dead version of a counter row per chunk until the migration's one transaction ended
+            if (tallies.pendingCells() > MAX_PENDING_CELLS) {
+                cells.remember(tallies.write(c, cells));
+            }
         }
+        cells.remember(tallies.write(c, cells));
     }
 }

@@ -97,6 +97,10 @@ class RememberedCellIdsTest {
         JdbcDataSource dataSource = migratedDatabase();
         FunnelProjection projection = new FunnelProjection(dataSource);
         projection.apply(List.of(pipeline(), created("d0", "ann"), moved("d0"), created("d1", "ann"), moved("d1")));
+        // a reader that remembers the counter's first row from before the second appeared
+        TallyRows remembering = new TallyRows();
+        FunnelFilter all = new FunnelFilter("p", null, null, null, null);
+        assertEquals(new FunnelReport.Totals(2, 2, 0, 0, null), new FunnelQuery(dataSource, remembering).funnel(all).totals());
 
         // what two instances leave behind when both create the 'reach' counter of d2 at the same moment: a second group
         // row for the same metric, holding the same key
@@ -108,8 +112,14 @@ class RememberedCellIdsTest {
             s.execute("insert into tally (cell_id, n, amount) values (1000 * 4294967296 + 1, 1, 0)");
         }
         FunnelQuery query = new FunnelQuery(dataSource, new TallyRows());
-        assertEquals(new FunnelReport.Totals(3, 3, 0, 0, null), query.funnel(new FunnelFilter("p", null, null, null, null)).totals(),
-                "two deals counted in one row, the third in the other");
+        assertEquals(new FunnelReport.Totals(3, 3, 0, 0, null), query.funnel(all).totals(), "two deals counted in one row, the third in the other");
+        FunnelReport again = new FunnelQuery(dataSource, remembering).funnel(all);
+        assertEquals(new FunnelReport.Totals(3, 3, 0, 0, null), again.totals(), "the reader that remembered the first row adds the second to it");
+        assertEquals(query.funnel(all).stages(), again.stages());
+        try (Connection c = dataSource.getConnection()) {
+            List<TallyRows.Row> reach = remembering.read(c, all, "reach");
+            assertEquals(List.of(3L), reach.stream().map(TallyRows.Row::n).toList(), "one row for the counter, its two rows added up: " + reach);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.dealflow.analytics.projection;
 
+import io.dealflow.analytics.funnel.DurationSketch;
 import io.dealflow.analytics.funnel.FunnelFilter;
 import io.dealflow.analytics.funnel.FunnelQuery;
 import io.dealflow.analytics.funnel.FunnelReport;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
  * A read model built before the counters existed (schema V3, rows as the old projection wrote them) gets its counters
@@ -54,31 +56,7 @@ class TallyMigrationTest {
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL("jdbc:h2:mem:migration-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
         Flyway.configure().dataSource(dataSource).target("3").load().migrate();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("insert into pipeline_state values ('p', 'P', 0)");
-            s.execute("insert into pipeline_stage values ('p', 'a', 'A', 0, 10, 'AWARENESS'), ('p', 'b', 'B', 1, 50, 'CONSIDERATION')");
-            // d1: a → b, still open; d2: lost in a after 2 h; d3: a → b → won
-            s.execute("""
-                    insert into deal (deal_id, pipeline_id, status, stage_id, stage_position, max_position, owner_id, source, amount,
-                        currency, expected_close, created_at, closed_at, lost_reason, last_seq, stage_probability, created_month,
-                        created_week, won_cycle_seconds, close_slips) values
-                    ('d1', 'p', 'OPEN', 'b', 1, 1, 'ann', 'web', 100, 'EUR', date '2026-12-15', timestamp with time zone '2026-11-01 00:00:00Z', null, null, 1, 50, '2026-11', '2026-W44', null, 1),
-                    ('d2', 'p', 'LOST', 'a', 0, 0, 'bob', 'web', 200, 'EUR', null, timestamp with time zone '2026-11-01 00:00:00Z', timestamp with time zone '2026-11-01 02:00:00Z', 'Price', 1, 10, '2026-11', '2026-W44', null, 0),
-                    ('d3', 'p', 'WON', 'b', 1, 1, 'ann', 'event', 300, 'USD', null, timestamp with time zone '2026-11-01 00:00:00Z', timestamp with time zone '2026-11-03 00:00:00Z', null, 2, 50, '2026-11', '2026-W44', 172800, 0)""");
-            s.execute("""
-                    insert into deal_stage values ('d1', 'p', 'a', 0, true, false), ('d1', 'p', 'b', 1, false, false),
-                        ('d2', 'p', 'a', 0, false, true), ('d3', 'p', 'a', 0, true, false), ('d3', 'p', 'b', 1, true, false)""");
-            s.execute("""
-                    insert into deal_phase values ('d1', 'p', 'AWARENESS', 0, true, false), ('d1', 'p', 'CONSIDERATION', 2, false, false),
-                        ('d2', 'p', 'AWARENESS', 0, false, true), ('d3', 'p', 'AWARENESS', 0, true, false), ('d3', 'p', 'CONSIDERATION', 2, true, false)""");
-            s.execute("""
-                    insert into stage_visit (deal_id, seq, pipeline_id, stage_id, entered_at, left_at, duration_seconds, ended_by, position, phase, probability) values
-                    ('d1', 0, 'p', 'a', timestamp with time zone '2026-11-01 00:00:00Z', timestamp with time zone '2026-11-01 05:00:00Z', 18000, 'MOVE', 0, 'AWARENESS', 10),
-                    ('d1', 1, 'p', 'b', timestamp with time zone '2026-11-01 05:00:00Z', null, null, null, 1, 'CONSIDERATION', 50),
-                    ('d2', 0, 'p', 'a', timestamp with time zone '2026-11-01 00:00:00Z', timestamp with time zone '2026-11-01 02:00:00Z', 7200, 'LOST', 0, 'AWARENESS', 10),
-                    ('d3', 0, 'p', 'a', timestamp with time zone '2026-11-01 00:00:00Z', timestamp with time zone '2026-11-02 00:00:00Z', 86400, 'MOVE', 0, 'AWARENESS', 10),
-                    ('d3', 1, 'p', 'b', timestamp with time zone '2026-11-02 00:00:00Z', timestamp with time zone '2026-11-03 00:00:00Z', 86400, 'WON', 1, 'CONSIDERATION', 50)""");
-        }
+        insertThreeDeals(dataSource);
 
         Flyway.configure().dataSource(dataSource).load().migrate();
         // read models that applied V12 before it had nothing left to do validate only while it keeps its description
@@ -122,5 +100,71 @@ class TallyMigrationTest {
         assertEquals(fromVelocityDeals.groups(), fromVelocityCounters.groups());
         assertEquals(List.of(new VelocityReport.ReasonCount("Price", 1)), fromVelocityCounters.lostReasons());
         assertEquals(2.0, fromVelocityCounters.total().averageCycleDays());
+    }
+
+    @Test
+    void timeBucketsCountedAtOnePercentAreCountedAgain() throws SQLException {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:v15-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        Flyway.configure().dataSource(dataSource).target("3").load().migrate();
+        insertThreeDeals(dataSource);
+        Flyway.configure().dataSource(dataSource).target("14").load().migrate();
+        // what the release before V15 stored: the stays' and the sales cycle's buckets at 1 % (bucket i holds durations in
+        // (1.0202^(i-1), 1.0202^i] seconds), which read at 2 % stand for far longer durations
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            // each stay is counted in four slices (all deals, owner, source, creation month); two stays last 86,400 s
+            assertEquals(4, s.executeUpdate(onePercentBucket("time", "k2", 18000L)));
+            assertEquals(4, s.executeUpdate(onePercentBucket("time", "k2", 7200L)));
+            assertEquals(8, s.executeUpdate(onePercentBucket("time", "k2", 86400L)));
+            assertEquals(3, s.executeUpdate(onePercentBucket("cycle", "k1", 172800L)), "all deals, owner, source");
+        }
+        FunnelQuery query = new FunnelQuery(dataSource, new TallyRows());
+        FunnelFilter all = new FunnelFilter("p", null, null, null, null);
+        FunnelReport fromVisits = query.funnelAt(all, Instant.parse("2100-01-01T00:00:00Z"));
+        assertNotEquals(fromVisits.stages().get(0).timeInStageHours(), query.funnel(all).stages().get(0).timeInStageHours());
+
+        Flyway.configure().dataSource(dataSource).load().migrate();
+        FunnelReport fromCounters = new FunnelQuery(dataSource, new TallyRows()).funnel(all);
+        assertEquals(fromVisits.stages(), fromCounters.stages());
+        assertEquals(3, fromCounters.stages().get(0).timeInStageHours().visits());
+        assertEquals(5.0, fromCounters.stages().get(0).timeInStageHours().median(), 5.0 * DurationSketch.RELATIVE_ACCURACY);
+        assertEquals(24.0, fromCounters.stages().get(0).timeInStageHours().p90(), 24.0 * DurationSketch.RELATIVE_ACCURACY);
+        assertEquals(2.0, new VelocityQuery(dataSource, new TallyRows()).velocity(all, "source").total().medianCycleDays(),
+                2.0 * DurationSketch.RELATIVE_ACCURACY);
+    }
+
+    private static String onePercentBucket(String metric, String column, long seconds) {
+        return "update tally_key set " + column + " = '" + (int) Math.ceil(Math.log(seconds) / Math.log(1.01 / 0.99)) + "' where " + column
+                + " = '" + DurationSketch.bucket(seconds) + "' and cell_id in (select k.cell_id from tally_key k join tally_group g"
+                + " on k.cell_id >= g.group_id * 4294967296 and k.cell_id < (g.group_id + 1) * 4294967296 where g.metric = '" + metric + "')";
+    }
+
+    /** A read model of schema V3 as the old projection wrote it: d1 a → b, still open; d2 lost in a after 2 h; d3 a → b → won. */
+    private static void insertThreeDeals(JdbcDataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.execute("insert into pipeline_state values ('p', 'P', 0)");
+                s.execute("insert into pipeline_stage values ('p', 'a', 'A', 0, 10, 'AWARENESS'), ('p', 'b', 'B', 1, 50, 'CONSIDERATION')");
+                // d1: a → b, still open; d2: lost in a after 2 h; d3: a → b → won
+                s.execute("""
+                        insert into deal (deal_id, pipeline_id, status, stage_id, stage_position, max_position, owner_id, source, amount,
+                            currency, expected_close, created_at, closed_at, lost_reason, last_seq, stage_probability, created_month,
+                            created_week, won_cycle_seconds, close_slips) values
+                        ('d1', 'p', 'OPEN', 'b', 1, 1, 'ann', 'web', 100, 'EUR', date '2026-12-15', timestamp with time zone '2026-11-01 00:00:00Z', null, null, 1, 50, '2026-11', '2026-W44', null, 1),
+                        ('d2', 'p', 'LOST', 'a', 0, 0, 'bob', 'web', 200, 'EUR', null, timestamp with time zone '2026-11-01 00:00:00Z', timestamp with time zone '2026-11-01 02:00:00Z', 'Price', 1, 10, '2026-11', '2026-W44', null, 0),
+                        ('d3', 'p', 'WON', 'b', 1, 1, 'ann', 'event', 300, 'USD', null, timestamp with time zone '2026-11-01 00:00:00Z', timestamp with time zone '2026-11-03 00:00:00Z', null, 2, 50, '2026-11', '2026-W44', 172800, 0)""");
+                s.execute("""
+                        insert into deal_stage values ('d1', 'p', 'a', 0, true, false), ('d1', 'p', 'b', 1, false, false),
+                            ('d2', 'p', 'a', 0, false, true), ('d3', 'p', 'a', 0, true, false), ('d3', 'p', 'b', 1, true, false)""");
+                s.execute("""
+                        insert into deal_phase values ('d1', 'p', 'AWARENESS', 0, true, false), ('d1', 'p', 'CONSIDERATION', 2, false, false),
+                            ('d2', 'p', 'AWARENESS', 0, false, true), ('d3', 'p', 'AWARENESS', 0, true, false), ('d3', 'p', 'CONSIDERATION', 2, true, false)""");
+                s.execute("""
+                        insert into stage_visit (deal_id, seq, pipeline_id, stage_id, entered_at, left_at, duration_seconds, ended_by, position, phase, probability) values
+                        ('d1', 0, 'p', 'a', timestamp with time zone '2026-11-01 00:00:00Z', timestamp with time zone '2026-11-01 05:00:00Z', 18000, 'MOVE', 0, 'AWARENESS', 10),
+                        ('d1', 1, 'p', 'b', timestamp with time zone '2026-11-01 05:00:00Z', null, null, null, 1, 'CONSIDERATION', 50),
+                        ('d2', 0, 'p', 'a', timestamp with time zone '2026-11-01 00:00:00Z', timestamp with time zone '2026-11-01 02:00:00Z', 7200, 'LOST', 0, 'AWARENESS', 10),
+                        ('d3', 0, 'p', 'a', timestamp with time zone '2026-11-01 00:00:00Z', timestamp with time zone '2026-11-02 00:00:00Z', 86400, 'MOVE', 0, 'AWARENESS', 10),
+                        ('d3', 1, 'p', 'b', timestamp with time zone '2026-11-02 00:00:00Z', timestamp with time zone '2026-11-03 00:00:00Z', 86400, 'WON', 1, 'CONSIDERATION', 50)""");
+            }
     }
 }
