@@ -17,13 +17,18 @@ public record PipelineStages(String pipelineId, String name, List<Stage> stages)
 
     public static PipelineStages load(Connection c, String pipelineId) throws SQLException {
         String[] name = {null};
-        Jdbc.query(c, "select name from pipeline_state where pipeline_id = ?", List.of(pipelineId), rs -> name[0] = rs.getString(1));
+        List<Stage> stages = new ArrayList<>();
+        // one round trip: every answer starts here
+        Jdbc.query(c, "select p.name, s.stage_id, s.name, s.position, s.probability, s.phase from pipeline_state p"
+                + " left join pipeline_stage s on s.pipeline_id = p.pipeline_id where p.pipeline_id = ? order by s.position", List.of(pipelineId), rs -> {
+            name[0] = rs.getString(1);
+            if (rs.getString(2) != null) {
+                stages.add(new Stage(rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5), rs.getString(6)));
+            }
+        });
         if (name[0] == null) {
             throw new ProblemException(HttpStatus.NOT_FOUND, "pipeline-not-found", "No pipeline with id " + pipelineId);
         }
-        List<Stage> stages = new ArrayList<>();
-        Jdbc.query(c, "select stage_id, name, position, probability, phase from pipeline_stage where pipeline_id = ? order by position",
-                List.of(pipelineId), rs -> stages.add(new Stage(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getString(5))));
         return new PipelineStages(pipelineId, name[0], stages);
     }
 
