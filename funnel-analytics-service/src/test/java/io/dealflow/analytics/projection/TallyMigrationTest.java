@@ -35,9 +35,7 @@ class TallyMigrationTest {
         // V12 landed as "Fill the counter tables" and a release later as "Recount tallies": a read model of each must migrate
         // and validate (Flyway refuses a description that differs from the code's; KeepLandedMigrationNames renames the first)
         for (String landed : List.of("Fill the counter tables", "Recount tallies")) {
-            JdbcDataSource dataSource = new JdbcDataSource();
-            dataSource.setURL("jdbc:h2:mem:v12-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
-            Flyway.configure().dataSource(dataSource).target("13").load().migrate();
+            JdbcDataSource dataSource = databaseAt("13");
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
                 assertEquals(1, s.executeUpdate("update flyway_schema_history set description = '" + landed + "' where version = '12'"));
             }
@@ -53,9 +51,7 @@ class TallyMigrationTest {
 
     @Test
     void countersAreFilledFromAnExistingReadModel() throws SQLException {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:migration-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(dataSource).target("3").load().migrate();
+        JdbcDataSource dataSource = databaseAt("3");
         insertThreeDeals(dataSource);
 
         Flyway.configure().dataSource(dataSource).load().migrate();
@@ -104,9 +100,7 @@ class TallyMigrationTest {
 
     @Test
     void timeBucketsCountedAtOnePercentAreCountedAgain() throws SQLException {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:v15-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
-        Flyway.configure().dataSource(dataSource).target("3").load().migrate();
+        JdbcDataSource dataSource = databaseAt("3");
         insertThreeDeals(dataSource);
         Flyway.configure().dataSource(dataSource).target("14").load().migrate();
         // what the release before V15 stored: the stays' and the sales cycle's buckets at 1 % (bucket i holds durations in
@@ -137,6 +131,14 @@ class TallyMigrationTest {
         return "update tally_key set " + column + " = '" + (int) Math.ceil(Math.log(seconds) / Math.log(1.01 / 0.99)) + "' where " + column
                 + " = '" + DurationSketch.bucket(seconds) + "' and cell_id in (select k.cell_id from tally_key k join tally_group g"
                 + " on k.cell_id >= g.group_id * 4294967296 and k.cell_id < (g.group_id + 1) * 4294967296 where g.metric = '" + metric + "')";
+    }
+
+    /** An empty read model migrated up to the version given. */
+    private static JdbcDataSource databaseAt(String version) {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:migration-" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+        Flyway.configure().dataSource(dataSource).target(version).load().migrate();
+        return dataSource;
     }
 
     /** A read model of schema V3 as the old projection wrote it: d1 a → b, still open; d2 lost in a after 2 h; d3 a → b → won. */
