@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * Reads the projection's pre-aggregated counters (described in V4__tally.sql, V7, V10; stored as V11 says): the
@@ -47,10 +48,7 @@ public class TallyRows {
 
         /** Counters that went back to zero (all their deals moved on) are left out. */
         List<Row> nonZero() {
-            List<Row> all = new ArrayList<>(rows.size() + shared.size());
-            rows.stream().filter(r -> r.n() != 0).forEach(all::add);
-            shared.values().stream().filter(r -> r.n() != 0).forEach(all::add);
-            return all;
+            return Stream.concat(rows.stream(), shared.values().stream()).filter(r -> r.n() != 0).toList();
         }
     }
 
