@@ -79,14 +79,25 @@ class JourneyTest extends AnalyticsTest {
         }
     }
 
+    /**
+     * Partitions are applied independently, and the 12 creations show before the moves, wins and losses do: every one of
+     * those ends a stay (9 in early, 4 in late); the slip is the one update.
+     */
+    private void awaitEveryEvent() throws Exception {
+        await("/api/v1/funnel?pipelineId=" + pipeline, r -> r.status() == 200 && r.body().get("totals").get("deals").asLong() == 12
+                && r.body().get("totals").get("won").asLong() == 2 && r.body().get("totals").get("lost").asLong() == 6
+                && r.body().get("stages").get(0).get("timeInStageHours").get("visits").asLong() == 9
+                && r.body().get("stages").get(1).get("timeInStageHours").get("visits").asLong() == 4);
+        await("/api/v1/forecast?pipelineId=" + pipeline, r -> r.status() == 200 && r.body().get("slips").get("total").asLong() == 1);
+    }
+
     private DealCreated created(String id, StageInfo stage, String amount, LocalDate close, Instant at) {
         return new DealCreated(id, pipeline, "Deal", new Money(amount, "EUR"), "o", "web", close, null, null, stage, at, "u");
     }
 
     @Test
     void forecastUsesConfiguredAndLearnedProbabilitiesPerCurrencyAndMonth() throws Exception {
-        // all 12 deals applied: partitions are applied independently
-        await("/api/v1/funnel/phases?pipelineId=" + pipeline, r -> r.status() == 200 && r.body().get("deals").asLong() == 12);
+        awaitEveryEvent();
         JsonNode forecast = await("/api/v1/forecast?months=2&pipelineId=" + pipeline,
                 r -> r.status() == 200 && r.body().get("months").get(1).get("currencies").size() == 1
                         && r.body().get("slips").get("total").asLong() == 1).body();
@@ -118,8 +129,7 @@ class JourneyTest extends AnalyticsTest {
 
     @Test
     void waterfallBalancesPerCurrencyAndStage() throws Exception {
-        await("/api/v1/funnel/phases?pipelineId=" + pipeline, r -> r.status() == 200 && r.body().get("deals").asLong() == 12);
-        await("/api/v1/forecast?pipelineId=" + pipeline, r -> r.status() == 200 && r.body().get("slips").get("total").asLong() == 1);
+        awaitEveryEvent();
         Instant from = now.minus(Duration.ofDays(30));
         JsonNode waterfall = get("/api/v1/waterfall?pipelineId=" + pipeline + "&from=" + from + "&to=" + now).body();
         JsonNode eur = waterfall.get("currencies").get(0);
@@ -144,7 +154,7 @@ class JourneyTest extends AnalyticsTest {
 
     @Test
     void backtestAndPhasesAnswerWithAsOfAndFilters() throws Exception {
-        await("/api/v1/funnel/phases?pipelineId=" + pipeline, r -> r.status() == 200 && r.body().get("deals").asLong() == 12);
+        awaitEveryEvent();
         JsonNode backtest = get("/api/v1/forecast/backtest?months=3&pipelineId=" + pipeline).body();
         assertEquals(3, backtest.get("months").size());
         assertEquals(2, backtest.get("calibration").size());
