@@ -7,7 +7,7 @@ import java.util.HashMap;
  * Time-in-stage quantiles from logarithmic buckets (the DDSketch mapping): bucket {@code i} counts durations in
  * (γ^(i-1), γ^i] seconds and answers with a value within 2 % of every duration in it, so a median or p90 read
  * from the buckets is within 2 % of the exact nearest-rank value. Buckets add up, so the projection keeps them as
- * counters and a query merges them without touching the visits. 2 % rather than 1 %: half the buckets for the
+ * counters (one row per stage, {@link BucketCounts}) and a query merges them without touching the visits. 2 % rather than 1 %: half the buckets for the
  * funnel to read (about 75 instead of 150 per stage when stays range over a factor of 20), see V15.
  */
 public final class DurationSketch {
@@ -41,6 +41,12 @@ public final class DurationSketch {
         counts.merge(bucket, visits, (x, y) -> x + y == 0 ? null : x + y);
         this.visits += visits;
         this.seconds += seconds;
+    }
+
+    /** Adds the stays of a stored counter ({@link BucketCounts}) {@code sign} times, with their {@code seconds} in total. */
+    public void add(byte[] buckets, int sign, double seconds) {
+        BucketCounts.forEach(buckets, (bucket, count) -> add(bucket, sign * count, 0));
+        this.seconds += sign * seconds;
     }
 
     /** Visits, exact mean, and median and p90 (nearest rank, within 2 %), in hours. */

@@ -124,7 +124,7 @@ public class FunnelQuery {
                 case "stage.advanced" -> counts.stage(row.k1())[1] += row.n();
                 case "stage.lost" -> counts.stage(row.k1())[2] += row.n();
                 case "stage.current" -> counts.stage(row.k1())[3] += row.n();
-                default -> counts.time(row.k1()).add(Integer.parseInt(row.k2()), row.n(), row.amount().doubleValue());
+                default -> counts.time(row.k1()).add(row.buckets(), 1, row.amount().doubleValue());
             }
         }
         return counts;

@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 @Singleton
 public class TallyRows {
 
-    public record Row(String metric, String k1, String k2, String k3, String k4, long n, BigDecimal amount) {
+    /** {@code buckets}: the stays per duration bucket of a 'time' or 'cycle' counter ({@link BucketCounts}), else null. */
+    public record Row(String metric, String k1, String k2, String k3, String k4, long n, BigDecimal amount, byte[] buckets) {
     }
 
     private record Key(String slice, String metric, String k1, String k2, String k3, String k4) {
@@ -52,7 +53,7 @@ public class TallyRows {
         }
     }
 
-    private record Count(long id, long n, BigDecimal amount) {
+    private record Count(long id, long n, BigDecimal amount, byte[] buckets) {
     }
 
     /** Far more than the counters a pipeline's queries read; past it the remembered keys are read again as needed. */
@@ -116,8 +117,9 @@ public class TallyRows {
     private Map<String, List<Row>> read(Connection c, String groups, List<Object> args) throws SQLException {
         List<Count> counts = new ArrayList<>();
         // a row left without deals may still hold part of an amount when the counter has two rows: only empty rows are skipped
-        Jdbc.query(c, "select t.cell_id, t.n, t.amount" + GROUP_RANGES.formatted("tally") + groups + " and (t.n <> 0 or t.amount <> 0)", args,
-                rs -> counts.add(new Count(rs.getLong(1), rs.getLong(2), rs.getBigDecimal(3))));
+        Jdbc.query(c, "select t.cell_id, t.n, t.amount, t.buckets" + GROUP_RANGES.formatted("tally") + groups
+                + " and (t.n <> 0 or t.amount <> 0 or t.buckets is not null)", args,
+                rs -> counts.add(new Count(rs.getLong(1), rs.getLong(2), rs.getBigDecimal(3), rs.getBytes(4))));
         Map<String, SliceRows> slices = new TreeMap<>();
         if (!addAll(slices, counts)) {
             // a new counter, maybe with the key of one remembered: all are put together again once the keys are read
@@ -169,14 +171,24 @@ public class TallyRows {
             }
             Key key = cell.key();
             slices.computeIfAbsent(key.slice(), s -> new SliceRows())
-                    .add(cell, new Row(key.metric(), key.k1(), key.k2(), key.k3(), key.k4(), count.n(), count.amount()));
+                    .add(cell, new Row(key.metric(), key.k1(), key.k2(), key.k3(), key.k4(), count.n(), count.amount(), count.buckets()));
         }
         return allKnown;
     }
 
     /** Two instances may have created the same counter at the same moment: rows with the same key add up. */
     private static void add(Map<Key, Row> rows, Key key, Row row) {
-        rows.merge(key, row, (a, b) -> new Row(a.metric(), a.k1(), a.k2(), a.k3(), a.k4(), a.n() + b.n(), a.amount().add(b.amount())));
+        rows.merge(key, row, (a, b) -> new Row(a.metric(), a.k1(), a.k2(), a.k3(), a.k4(), a.n() + b.n(), a.amount().add(b.amount()),
+                addBuckets(a.buckets(), b.buckets())));
+    }
+
+    private static byte[] addBuckets(byte[] a, byte[] b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        BucketCounts sum = BucketCounts.of(a);
+        sum.addAll(BucketCounts.of(b));
+        return sum.encode();
     }
 
     private static List<Row> all(Map<String, List<Row>> slices) {

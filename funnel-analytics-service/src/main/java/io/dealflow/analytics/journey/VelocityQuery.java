@@ -68,12 +68,17 @@ public class VelocityQuery {
             cycleSeconds = cycleSeconds.add(seconds);
         }
 
+        void cycles(byte[] buckets, int sign, BigDecimal seconds) {
+            cycles.add(buckets, sign, seconds.doubleValue());
+            cycleSeconds = cycleSeconds.add(sign < 0 ? seconds.negate() : seconds);
+        }
+
         void add(TallyRows.Row row, int sign) {
             BigDecimal amount = sign < 0 ? row.amount().negate() : row.amount();
             if (row.metric().equals("status")) {
                 status(row.k1(), row.k2(), sign * row.n(), amount);
             } else {
-                cycle(Integer.parseInt(row.k1()), sign * row.n(), amount);
+                cycles(row.buckets(), sign, row.amount());
             }
         }
 

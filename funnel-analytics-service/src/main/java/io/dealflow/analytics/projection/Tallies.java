@@ -1,5 +1,7 @@
 package io.dealflow.analytics.projection;
 
+import io.dealflow.analytics.common.Jdbc;
+import io.dealflow.analytics.funnel.BucketCounts;
 import io.dealflow.analytics.funnel.DurationSketch;
 import io.dealflow.analytics.funnel.FunnelFilter;
 
@@ -33,7 +35,16 @@ final class Tallies {
     private static final class Delta {
         long n;
         BigDecimal amount = BigDecimal.ZERO;
+        /** Stays per duration bucket, for the 'time' and 'cycle' counters only. */
+        BucketCounts buckets;
+
+        boolean isZero() {
+            return n == 0 && amount.signum() == 0 && (buckets == null || buckets.isEmpty());
+        }
     }
+
+    /** Ids per locking query: far below the bind parameters a statement may have. */
+    private static final int LOCK_CHUNK = 1000;
 
     private final Map<Cell, Delta> deltas = new HashMap<>();
 
@@ -62,8 +73,7 @@ final class Tallies {
             count(cell(d.pipelineId, slice, "cohort", createdDay, d.status, "", ""), sign, null);
             count(cell(d.pipelineId, slice, "status", d.status, d.currency, "", ""), sign, d.amount);
             if ("WON".equals(d.status) && d.wonCycleSeconds != null) {
-                count(cell(d.pipelineId, slice, "cycle", Integer.toString(DurationSketch.bucket(d.wonCycleSeconds)), "", "", ""),
-                        sign, BigDecimal.valueOf(d.wonCycleSeconds));
+                stay(cell(d.pipelineId, slice, "cycle", "", "", "", ""), sign, d.wonCycleSeconds);
             }
             if ("LOST".equals(d.status) && d.lostReason != null) {
                 count(cell(d.pipelineId, slice, "lost.reason", d.lostReason, "", "", ""), sign, null);
@@ -99,8 +109,7 @@ final class Tallies {
         }
         for (DealState.Visit v : d.visits) {
             if (v.durationSeconds != null) {
-                count(cell(d.pipelineId, slice, "time", v.stageId, Integer.toString(DurationSketch.bucket(v.durationSeconds)), "", ""),
-                        sign, BigDecimal.valueOf(v.durationSeconds));
+                stay(cell(d.pipelineId, slice, "time", v.stageId, "", "", ""), sign, v.durationSeconds);
             }
         }
     }
@@ -116,8 +125,7 @@ final class Tallies {
      * Returns the ids created, to {@link TallyCells#remember} once the transaction committed.
      */
     TallyCells.Created write(Connection c, TallyCells cells) throws SQLException {
-        List<Map.Entry<Cell, Delta>> changes = deltas.entrySet().stream()
-                .filter(e -> e.getValue().n != 0 || e.getValue().amount.signum() != 0).toList();
+        List<Map.Entry<Cell, Delta>> changes = deltas.entrySet().stream().filter(e -> !e.getValue().isZero()).toList();
         deltas.clear();
         List<Map.Entry<Cell, Delta>> unwritten = addToExisting(c, changes, cells);
         if (unwritten.isEmpty()) {
@@ -145,22 +153,60 @@ final class Tallies {
             return unwritten;
         }
         existing.sort(Comparator.comparing(ids::get));
-        try (PreparedStatement update = c.prepareStatement("update tally set n = n + ?, amount = amount + ? where cell_id = ?")) {
+        // the stays per bucket are one value to read and write back: those rows are locked first, all in id order, so
+        // concurrent writers still take every lock in the same order
+        Map<Long, byte[]> stored = lockBuckets(c, existing.stream().filter(i -> changes.get(i).getValue().buckets != null).map(ids::get).toList());
+        try (PreparedStatement update = c.prepareStatement("update tally set n = n + ?, amount = amount + ? where cell_id = ?");
+             PreparedStatement updateBuckets = c.prepareStatement("update tally set n = n + ?, amount = amount + ?, buckets = ? where cell_id = ?")) {
+            List<Integer> plain = new ArrayList<>();
+            List<Integer> withBuckets = new ArrayList<>();
             for (int i : existing) {
                 Delta delta = changes.get(i).getValue();
-                update.setLong(1, delta.n);
-                update.setBigDecimal(2, delta.amount);
-                update.setLong(3, ids.get(i));
-                update.addBatch();
-            }
-            int[] counts = update.executeBatch();
-            for (int j = 0; j < counts.length; j++) {
-                if (counts[j] == 0) {
-                    unwritten.add(changes.get(existing.get(j)));
+                long id = ids.get(i);
+                if (delta.buckets == null) {
+                    update.setLong(1, delta.n);
+                    update.setBigDecimal(2, delta.amount);
+                    update.setLong(3, id);
+                    update.addBatch();
+                    plain.add(i);
+                } else if (stored.containsKey(id)) {
+                    BucketCounts buckets = BucketCounts.of(stored.get(id));
+                    buckets.addAll(delta.buckets);
+                    updateBuckets.setLong(1, delta.n);
+                    updateBuckets.setBigDecimal(2, delta.amount);
+                    updateBuckets.setBytes(3, buckets.encode());
+                    updateBuckets.setLong(4, id);
+                    updateBuckets.addBatch();
+                    withBuckets.add(i);
+                } else {
+                    unwritten.add(changes.get(i));
                 }
             }
+            unwrittenOf(updateBuckets.executeBatch(), withBuckets, changes, unwritten);
+            unwrittenOf(update.executeBatch(), plain, changes, unwritten);
         }
         return unwritten;
+    }
+
+    /** The stored buckets of these counters (ascending ids), each row locked until the transaction ends; absent where no row is. */
+    private static Map<Long, byte[]> lockBuckets(Connection c, List<Long> ids) throws SQLException {
+        Map<Long, byte[]> stored = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += LOCK_CHUNK) {
+            List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + LOCK_CHUNK));
+            Jdbc.query(c, "select cell_id, buckets from tally where cell_id in (" + "?,".repeat(chunk.size() - 1) + "?) order by cell_id for update",
+                    List.copyOf(chunk), rs -> stored.put(rs.getLong(1), rs.getBytes(2)));
+        }
+        return stored;
+    }
+
+    /** The changes whose update found no row (the tables were emptied by a rebuild). */
+    private static void unwrittenOf(int[] counts, List<Integer> written, List<Map.Entry<Cell, Delta>> changes,
+            List<Map.Entry<Cell, Delta>> unwritten) {
+        for (int j = 0; j < counts.length; j++) {
+            if (counts[j] == 0) {
+                unwritten.add(changes.get(written.get(j)));
+            }
+        }
     }
 
     /** Creates the cells that have no row yet, with their counters. */
@@ -169,12 +215,13 @@ final class Tallies {
             return TallyCells.Created.NOTHING;
         }
         TallyCells.Created created = cells.create(c, changes.stream().map(Map.Entry::getKey).toList());
-        try (PreparedStatement insert = c.prepareStatement("insert into tally (cell_id, n, amount) values (?, ?, ?)")) {
+        try (PreparedStatement insert = c.prepareStatement("insert into tally (cell_id, n, amount, buckets) values (?, ?, ?, ?)")) {
             for (int i = 0; i < changes.size(); i++) {
                 Delta delta = changes.get(i).getValue();
                 insert.setLong(1, created.ids().get(i));
                 insert.setLong(2, delta.n);
                 insert.setBigDecimal(3, delta.amount);
+                insert.setBytes(4, delta.buckets == null ? null : delta.buckets.encode());
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -194,6 +241,16 @@ final class Tallies {
 
     private static Cell cell(String pipelineId, String slice, String metric, String k1, String k2, String k3, String k4) {
         return new Cell(pipelineId, slice, metric, k1, k2, k3, k4);
+    }
+
+    /** A stay (or sales cycle) of this many seconds added to or taken away from a 'time' or 'cycle' counter. */
+    private void stay(Cell cell, int sign, long seconds) {
+        count(cell, sign, BigDecimal.valueOf(seconds));
+        Delta delta = deltas.get(cell);
+        if (delta.buckets == null) {
+            delta.buckets = new BucketCounts();
+        }
+        delta.buckets.add(DurationSketch.bucket(seconds), sign);
     }
 
     private void count(Cell cell, int n, BigDecimal amount) {

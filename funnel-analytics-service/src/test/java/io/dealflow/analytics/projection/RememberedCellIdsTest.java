@@ -1,5 +1,7 @@
 package io.dealflow.analytics.projection;
 
+import io.dealflow.analytics.funnel.BucketCounts;
+import io.dealflow.analytics.funnel.DurationSketch;
 import io.dealflow.analytics.funnel.FunnelFilter;
 import io.dealflow.analytics.funnel.FunnelQuery;
 import io.dealflow.analytics.funnel.FunnelReport;
@@ -120,6 +122,40 @@ class RememberedCellIdsTest {
             List<TallyRows.Row> reach = remembering.read(c, all, "reach");
             assertEquals(List.of(3L), reach.stream().map(TallyRows.Row::n).toList(), "one row for the counter, its two rows added up: " + reach);
         }
+    }
+
+    @Test
+    void aTimeCounterCreatedTwiceAddsItsBucketsUp() throws SQLException {
+        JdbcDataSource dataSource = migratedDatabase();
+        FunnelProjection projection = new FunnelProjection(dataSource);
+        projection.apply(List.of(pipeline(), created("d0", "ann"), moved("d0")));
+        // a second row for the whole pipeline's time in Lead, as another instance creating it at the same moment leaves
+        // it, holding one stay of 10 h; d0 stayed 1 h
+        BucketCounts tenHours = new BucketCounts();
+        tenHours.add(DurationSketch.bucket(36_000), 1);
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             var insert = c.prepareStatement("insert into tally (cell_id, n, amount, buckets) values (1000 * 4294967296 + 1, 1, 36000, ?)")) {
+            s.execute("insert into tally_group (group_id, pipeline_id, slice, metric) values (1000, 'p', '*', 'time')");
+            s.execute("insert into tally_key (cell_id, k1, k2, k3, k4) values (1000 * 4294967296 + 1, 'lead', '', '', '')");
+            insert.setBytes(1, tenHours.encode());
+            insert.executeUpdate();
+        }
+        FunnelFilter all = new FunnelFilter("p", null, null, null, null);
+        FunnelReport.TimeInStage lead = new FunnelQuery(dataSource, new TallyRows()).funnel(all).stages().get(0).timeInStageHours();
+        assertEquals(2, lead.visits());
+        assertEquals(5.5, lead.mean());
+        assertEquals(1.0, lead.median(), 1.0 * DurationSketch.RELATIVE_ACCURACY);
+        assertEquals(10.0, lead.p90(), 10.0 * DurationSketch.RELATIVE_ACCURACY);
+
+        // the projection reads its stored buckets, adds d1's stay of 1 h and writes them back to the row it remembers
+        projection.apply(List.of(created("d1", "bob"), moved("d1")));
+        lead = new FunnelQuery(dataSource, new TallyRows()).funnel(all).stages().get(0).timeInStageHours();
+        assertEquals(3, lead.visits());
+        assertEquals(4.0, lead.mean());
+        assertEquals(1.0, lead.median(), 1.0 * DurationSketch.RELATIVE_ACCURACY, "two stays of 1 h, one of 10 h");
+        assertEquals(10.0, lead.p90(), 10.0 * DurationSketch.RELATIVE_ACCURACY);
+        assertEquals(2, count(dataSource, "select n from tally t join tally_key k on k.cell_id = t.cell_id join tally_group g"
+                + " on g.group_id = t.cell_id / 4294967296 where g.slice = '*' and g.metric = 'time' and g.group_id <> 1000"), "the remembered row");
     }
 
     @Test
