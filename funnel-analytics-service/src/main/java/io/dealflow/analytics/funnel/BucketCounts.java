@@ -5,9 +5,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Stays (or sales cycles) per {@link DurationSketch} bucket, as one counter row keeps them (tally.buckets, V16): pairs
- * of a bucket (int) and its count (long), by bucket. One row per stage and slice instead of one per bucket: a batch
- * rewrites a few rows instead of thousands, and the funnel reads a few rows instead of hundreds.
+ * Counts per bucket, as one counter row keeps them (tally.buckets, V16): pairs of a bucket (int) and its count (long),
+ * by bucket. The buckets are {@link DurationSketch} buckets for the time in stage ('time', one row per stage) and the
+ * sales cycle ('cycle'), and creation days (days since 1970-01-01) for the cohorts ('cohort', one row per status).
+ * One row instead of one per bucket: a batch rewrites a few rows instead of thousands, and a query reads a few rows
+ * instead of hundreds.
  */
 public final class BucketCounts {
 

@@ -1,6 +1,7 @@
 package io.dealflow.analytics.journey;
 
 import io.dealflow.analytics.common.Jdbc;
+import io.dealflow.analytics.funnel.BucketCounts;
 import io.dealflow.analytics.funnel.Cohorts;
 import io.dealflow.analytics.funnel.FunnelFilter;
 import io.dealflow.analytics.funnel.TallyRows;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Answers from the projection's per-day cohort counters when the filter has a slice, otherwise from the deal table. */
+/** Answers from the projection's cohort counters (deals per status and creation day) when the filter has a slice, otherwise from the deal table. */
 @Singleton
 public class TrendQuery {
 
@@ -36,9 +37,12 @@ public class TrendQuery {
             PipelineStages.load(c, filter.pipelineId());
             Map<String, long[]> cohorts = new TreeMap<>(); // won, lost, open
             if (filter.slice() != null) {
+                // one row per status, its deals counted per creation day (the buckets are days since 1970-01-01)
                 for (TallyRows.Row row : tallies.read(c, filter, "cohort")) {
-                    LocalDate day = LocalDate.parse(row.k1());
-                    count(cohorts, column.endsWith("month") ? Cohorts.month(day) : Cohorts.week(day), row.k2(), row.n());
+                    BucketCounts.forEach(row.buckets(), (epochDay, n) -> {
+                        LocalDate day = LocalDate.ofEpochDay(epochDay);
+                        count(cohorts, column.endsWith("month") ? Cohorts.month(day) : Cohorts.week(day), row.k1(), n);
+                    });
                 }
             } else {
                 List<Object> args = FunnelFilter.args();

@@ -35,7 +35,7 @@ final class Tallies {
     private static final class Delta {
         long n;
         BigDecimal amount = BigDecimal.ZERO;
-        /** Stays per duration bucket, for the 'time' and 'cycle' counters only. */
+        /** Counts per bucket, for the counters that keep them ({@link #countIn}). */
         BucketCounts buckets;
 
         boolean isZero() {
@@ -61,7 +61,7 @@ final class Tallies {
             slices.add(FunnelFilter.sourceSlice(d.source));
         }
         boolean open = "OPEN".equals(d.status);
-        String createdDay = LocalDate.ofInstant(d.createdAt, ZoneOffset.UTC).toString();
+        int createdDay = (int) LocalDate.ofInstant(d.createdAt, ZoneOffset.UTC).toEpochDay();
         for (String slice : slices) {
             funnel(d, slice, open, sign);
             d.phases.forEach((phase, r) -> flags(d.pipelineId, slice, "phase", phase, r, sign));
@@ -70,7 +70,7 @@ final class Tallies {
                 count(cell(d.pipelineId, slice, "open", d.expectedClose == null ? "" : d.expectedClose.toString().substring(0, 7),
                         d.currency, d.stageId, Integer.toString(d.stageProbability)), sign, d.amount);
             }
-            count(cell(d.pipelineId, slice, "cohort", createdDay, d.status, "", ""), sign, null);
+            countIn(cell(d.pipelineId, slice, "cohort", d.status, "", "", ""), sign, createdDay, null);
             count(cell(d.pipelineId, slice, "status", d.status, d.currency, "", ""), sign, d.amount);
             if ("WON".equals(d.status) && d.wonCycleSeconds != null) {
                 stay(cell(d.pipelineId, slice, "cycle", "", "", "", ""), sign, d.wonCycleSeconds);
@@ -245,12 +245,17 @@ final class Tallies {
 
     /** A stay (or sales cycle) of this many seconds added to or taken away from a 'time' or 'cycle' counter. */
     private void stay(Cell cell, int sign, long seconds) {
-        count(cell, sign, BigDecimal.valueOf(seconds));
+        countIn(cell, sign, DurationSketch.bucket(seconds), BigDecimal.valueOf(seconds));
+    }
+
+    /** Counts a deal in one bucket of a counter that keeps its counts per bucket ('time', 'cycle', 'cohort'). */
+    private void countIn(Cell cell, int sign, int bucket, BigDecimal amount) {
+        count(cell, sign, amount);
         Delta delta = deltas.get(cell);
         if (delta.buckets == null) {
             delta.buckets = new BucketCounts();
         }
-        delta.buckets.add(DurationSketch.bucket(seconds), sign);
+        delta.buckets.add(bucket, sign);
     }
 
     private void count(Cell cell, int n, BigDecimal amount) {

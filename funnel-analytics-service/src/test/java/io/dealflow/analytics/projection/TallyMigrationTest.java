@@ -98,7 +98,7 @@ class TallyMigrationTest {
     }
 
     @Test
-    void countersOfTheReleaseBeforeAreCountedAgainInOneRowPerStage() throws SQLException {
+    void countersOfTheReleaseBeforeAreCountedAgainInOneRowPerStageOrStatus() throws SQLException {
         JdbcDataSource dataSource = databaseAt("3");
         insertThreeDeals(dataSource);
         Flyway.configure().dataSource(dataSource).target("15").load().migrate();
@@ -128,8 +128,9 @@ class TallyMigrationTest {
              var rs = s.executeQuery("select count(*) from tally t join tally_key k on k.cell_id = t.cell_id where t.buckets is not null")) {
             rs.next();
             // 'time': a and b for all deals and the creation month (4), ann a and b, bob a (3), web a, event a and b (3);
-            // 'cycle' of the one won deal: all deals, ann, event (3)
-            assertEquals(13, rs.getInt(1), "one row of buckets per stage and slice");
+            // 'cycle' of the one won deal: all deals, ann, event (3); 'cohort' per status: all deals (3), ann (2), bob (1),
+            // web (2), event (1)
+            assertEquals(13 + 9, rs.getInt(1), "one row of buckets per stage (or status) and slice");
         }
     }
 
