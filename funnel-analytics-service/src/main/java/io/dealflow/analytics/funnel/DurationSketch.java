@@ -1,8 +1,5 @@
 package io.dealflow.analytics.funnel;
 
-import java.util.Map;
-import java.util.HashMap;
-
 /**
  * Time-in-stage quantiles from logarithmic buckets (the DDSketch mapping): bucket {@code i} counts durations in
  * (γ^(i-1), γ^i] seconds and answers with a value within 2 % of every duration in it, so a median or p90 read
@@ -18,8 +15,7 @@ public final class DurationSketch {
     /** The bucket of zero-second stays. */
     public static final int ZERO = Integer.MIN_VALUE;
 
-    // sorted only when a quantile is asked for: a query adds hundreds of buckets and reads two quantiles
-    private final Map<Integer, Long> counts = new HashMap<>();
+    private final BucketCounts counts = new BucketCounts();
     private long visits;
     private double seconds;
 
@@ -37,8 +33,7 @@ public final class DurationSketch {
 
     /** Adds a stored bucket: {@code visits} stays with {@code seconds} in total (both negative to take them away). */
     public void add(int bucket, long visits, double seconds) {
-        // a bucket that falls back to nothing (visits taken away again) is dropped
-        counts.merge(bucket, visits, (x, y) -> x + y == 0 ? null : x + y);
+        counts.add(bucket, visits);
         this.visits += visits;
         this.seconds += seconds;
     }
@@ -64,15 +59,14 @@ public final class DurationSketch {
     /** The smallest duration with at least {@code q} of the visits at or below it, within 2 %, in seconds. */
     public double quantile(double q) {
         long rank = Math.max(1, (long) Math.ceil(q * visits - 1e-9));
-        int[] buckets = counts.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
         long seen = 0;
-        for (int bucket : buckets) {
-            seen += counts.get(bucket);
+        for (int i = 0; i < counts.size(); i++) {
+            seen += counts.count(i);
             if (seen >= rank) {
-                return value(bucket);
+                return value(counts.bucket(i));
             }
         }
-        return value(buckets[buckets.length - 1]);
+        return value(counts.bucket(counts.size() - 1));
     }
 
     private static double hours(double seconds) {

@@ -183,12 +183,7 @@ public class TallyRows {
     }
 
     private static byte[] addBuckets(byte[] a, byte[] b) {
-        if (a == null || b == null) {
-            return a == null ? b : a;
-        }
-        BucketCounts sum = BucketCounts.of(a);
-        sum.addAll(BucketCounts.of(b));
-        return sum.encode();
+        return a == null || b == null ? (a == null ? b : a) : BucketCounts.sum(a, b);
     }
 
     private static List<Row> all(Map<String, List<Row>> slices) {
