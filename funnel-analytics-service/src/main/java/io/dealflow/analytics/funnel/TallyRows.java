@@ -16,14 +16,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * Reads the projection's pre-aggregated counters (described in V4__tally.sql, V7, V10; stored as V11 says): the
+ * Reads the projection's pre-aggregated counters (described in V4__tally.sql, V7, V10, V16; stored as V11 says): the
  * groups of the slices and metrics asked for, then each group's counts as one range of ids. A counter's key never
  * changes (its id is never reused), so the keys are remembered once read and a query reads only the counts.
  */
 @Singleton
 public class TallyRows {
 
-    /** {@code buckets}: the stays per duration bucket of a 'time' or 'cycle' counter ({@link BucketCounts}), else null. */
+    /** {@code buckets}: the counts per bucket of a 'time', 'cycle' or 'cohort' counter ({@link BucketCounts}, V16), else null. */
     public record Row(String metric, String k1, String k2, String k3, String k4, long n, BigDecimal amount, byte[] buckets) {
     }
 

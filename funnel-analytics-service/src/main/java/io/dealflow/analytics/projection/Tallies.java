@@ -27,7 +27,8 @@ final class Tallies {
 
     /**
      * What one counter counts: its group (pipeline, slice, metric) and keys; unused keys are empty strings. Metrics
-     * and keys are listed in V4__tally.sql, V7 and V10; how they are stored in V11.
+     * and keys are listed in V4__tally.sql, V7 and V10 ('time', 'cycle' and 'cohort' as V16 changed them); how they
+     * are stored in V11.
      */
     record Cell(String pipelineId, String slice, String metric, String k1, String k2, String k3, String k4) {
     }
