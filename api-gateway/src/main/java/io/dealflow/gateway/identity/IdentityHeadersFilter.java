@@ -1,7 +1,10 @@
 package io.dealflow.gateway.identity;
 
+import io.dealflow.trust.IdentitySignature;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.RouteToRequestUrlFilter;
 import org.springframework.core.Ordered;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -9,17 +12,27 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.stream.Collectors;
 
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
+
 /**
- * Passes the verified caller on to the services. Whatever identity headers the client sent are dropped;
- * the gateway sets them from the validated token only, so nobody can act as someone else.
+ * Passes the verified caller on to the services. Whatever identity headers the client sent are dropped; the gateway
+ * sets them from the validated token only and signs them, with the method and the path it forwards to, so a service
+ * can tell them from anything that did not come through the gateway.
  */
 @Component
 public class IdentityHeadersFilter implements GlobalFilter, Ordered {
 
-    public static final String SUBJECT = "X-DealFlow-Subject";
-    public static final String SCOPES = "X-DealFlow-Scopes";
+    private final IdentitySignature signature;
+
+    IdentityHeadersFilter(@Value("${dealflow.gateway-secret:}") String secret,
+                          @Value("${dealflow.identity-max-age:60s}") Duration maxAge) {
+        this.signature = new IdentitySignature(secret, Clock.systemUTC(), maxAge);
+    }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
@@ -33,19 +46,24 @@ public class IdentityHeadersFilter implements GlobalFilter, Ordered {
                 .flatMap(chain::filter);
     }
 
-    private static ServerWebExchange withIdentity(ServerWebExchange exchange, String subject, String scopes) {
+    private ServerWebExchange withIdentity(ServerWebExchange exchange, String subject, String scopes) {
+        URI target = exchange.getAttribute(GATEWAY_REQUEST_URL_ATTR);
+        String path = target != null ? target.getRawPath() : exchange.getRequest().getURI().getRawPath();
+        String method = exchange.getRequest().getMethod().name();
         return exchange.mutate().request(request -> request.headers(headers -> {
-            headers.remove(SUBJECT);
-            headers.remove(SCOPES);
+            headers.remove(IdentitySignature.SUBJECT_HEADER);
+            headers.remove(IdentitySignature.SCOPES_HEADER);
+            headers.remove(IdentitySignature.SIGNATURE_HEADER);
             if (subject != null) {
-                headers.set(SUBJECT, subject);
-                headers.set(SCOPES, scopes);
+                headers.set(IdentitySignature.SUBJECT_HEADER, subject);
+                headers.set(IdentitySignature.SCOPES_HEADER, scopes);
+                headers.set(IdentitySignature.SIGNATURE_HEADER, signature.sign(method, path, subject, scopes));
             }
         })).build();
     }
 
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE + 10;
+        return RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER + 1;
     }
 }

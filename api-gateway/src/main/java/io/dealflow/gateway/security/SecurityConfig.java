@@ -1,6 +1,7 @@
 package io.dealflow.gateway.security;
 
 import io.dealflow.gateway.errors.Problems;
+import io.dealflow.gateway.routes.RouteTable;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -8,28 +9,33 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.reactive.CorsConfigurationSource;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Who may call what. Scopes: deals:read, deals:write, analytics:read, admin. Health, metrics and the API docs are
- * open; every API path needs a valid bearer token with the scope for its route and method; anything else is denied.
+ * Who may call what: the {@link RouteTable} names the scope of every method and path it serves (deals:read,
+ * deals:write, analytics:read, admin, or public); anything it does not name is refused. A caller without a valid
+ * token gets 401; with one, a path the table does not know gets 404, a method it does not serve there 405, and a
+ * missing scope 403 — all problem+json.
  */
 @Configuration
 @EnableWebFluxSecurity
 class SecurityConfig {
 
-    static final String[] ANALYTICS_READ = {"/api/v1/funnel", "/api/v1/funnel/**", "/api/v1/forecast", "/api/v1/forecast/**",
-            "/api/v1/velocity", "/api/v1/trends", "/api/v1/waterfall", "/api/v1/analytics/freshness"};
-    static final String[] DEALS = {"/api/v1/pipelines", "/api/v1/pipelines/**", "/api/v1/deals", "/api/v1/deals/**"};
-    static final String[] ADMIN = {"/api/v1/admin/**", "/api/v1/analytics/admin/**", "/api/v1/analytics/reconciliation"};
-
     @Bean
-    SecurityWebFilterChain security(ServerHttpSecurity http) {
+    SecurityWebFilterChain security(ServerHttpSecurity http, RouteTable table) {
+        ServerAccessDeniedHandler denied = (exchange, e) -> refuse(exchange, table);
+        ServerAuthenticationEntryPoint unauthenticated = (exchange, e) -> Problems.write(exchange.getResponse(),
+                HttpStatus.UNAUTHORIZED, "unauthorized", "A valid bearer token is required");
         return http
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
@@ -37,30 +43,28 @@ class SecurityConfig {
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
                 .cors(cors -> { })
-                .authorizeExchange(routes -> routes
-                        .pathMatchers(HttpMethod.OPTIONS).permitAll()
-                        .pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus").permitAll()
-                        .pathMatchers("/api/docs", "/api/docs/**", "/v3/api-docs/**", "/webjars/**", "/fallback/**").permitAll()
-                        .pathMatchers(ADMIN).hasAuthority("SCOPE_admin")
-                        .pathMatchers(HttpMethod.GET, ANALYTICS_READ).hasAuthority("SCOPE_analytics:read")
-                        .pathMatchers(HttpMethod.GET, DEALS).hasAuthority("SCOPE_deals:read")
-                        .pathMatchers(HttpMethod.POST, DEALS).hasAuthority("SCOPE_deals:write")
-                        .pathMatchers(HttpMethod.PUT, DEALS).hasAuthority("SCOPE_deals:write")
-                        .pathMatchers(HttpMethod.PATCH, DEALS).hasAuthority("SCOPE_deals:write")
-                        .pathMatchers(HttpMethod.DELETE, DEALS).hasAuthority("SCOPE_deals:write")
-                        .anyExchange().authenticated())
+                .authorizeExchange(exchanges -> exchanges.anyExchange().access(new RouteTableAuthorization(table)))
                 .oauth2ResourceServer(oauth -> oauth
                         .jwt(jwt -> { })
-                        .authenticationEntryPoint((exchange, e) -> Problems.write(exchange.getResponse(), HttpStatus.UNAUTHORIZED,
-                                "unauthorized", "A valid bearer token is required"))
-                        .accessDeniedHandler((exchange, e) -> Problems.write(exchange.getResponse(), HttpStatus.FORBIDDEN,
-                                "forbidden", "The token lacks the scope this call needs")))
+                        .authenticationEntryPoint(unauthenticated)
+                        .accessDeniedHandler(denied))
                 .exceptionHandling(errors -> errors
-                        .authenticationEntryPoint((exchange, e) -> Problems.write(exchange.getResponse(), HttpStatus.UNAUTHORIZED,
-                                "unauthorized", "A valid bearer token is required"))
-                        .accessDeniedHandler((exchange, e) -> Problems.write(exchange.getResponse(), HttpStatus.FORBIDDEN,
-                                "forbidden", "The token lacks the scope this call needs")))
+                        .authenticationEntryPoint(unauthenticated)
+                        .accessDeniedHandler(denied))
                 .build();
+    }
+
+    private static Mono<Void> refuse(ServerWebExchange exchange, RouteTable table) {
+        if (table.resolve(exchange).isPresent()) {
+            return Problems.write(exchange.getResponse(), HttpStatus.FORBIDDEN, "forbidden", "The token lacks the scope this call needs");
+        }
+        Set<HttpMethod> allowed = table.methodsOn(exchange.getRequest().getURI().getRawPath());
+        if (allowed.isEmpty()) {
+            return Problems.write(exchange.getResponse(), HttpStatus.NOT_FOUND, "not-found", "There is nothing at this path");
+        }
+        exchange.getResponse().getHeaders().setAllow(allowed);
+        return Problems.write(exchange.getResponse(), HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed",
+                "This path does not serve " + exchange.getRequest().getMethod().name() + "; it serves " + allowed);
     }
 
     @Bean

@@ -1,5 +1,9 @@
 package io.dealflow.analytics.admin;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import io.dealflow.analytics.access.RequiresScope;
+import io.dealflow.trust.Scope;
 import io.dealflow.analytics.web.ProblemException;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -18,6 +22,8 @@ import java.sql.SQLException;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class AdminController {
 
+    private static final Logger log = LoggerFactory.getLogger(AdminController.class);
+
     private final Rebuild rebuild;
     private final Reconciliation reconciliation;
 
@@ -27,6 +33,7 @@ public class AdminController {
     }
 
     /** Starts rebuilding the read model from the start of the topic; poll the GET for its progress. */
+    @RequiresScope(Scope.ADMIN)
     @Post("/api/v1/analytics/admin/rebuild")
     public HttpResponse<Rebuild.Status> rebuild() {
         if (!rebuild.start()) {
@@ -35,11 +42,13 @@ public class AdminController {
         return HttpResponse.accepted().body(rebuild.status());
     }
 
+    @RequiresScope(Scope.ADMIN)
     @Get("/api/v1/analytics/admin/rebuild")
     public Rebuild.Status rebuildStatus() {
         return rebuild.status();
     }
 
+    @RequiresScope(Scope.ADMIN)
     @Get("/api/v1/analytics/reconciliation")
     public Reconciliation.Report reconcile(@QueryValue(defaultValue = "100") int maxDifferences) throws SQLException, InterruptedException {
         if (maxDifferences < 0 || maxDifferences > 10_000) {
@@ -47,9 +56,10 @@ public class AdminController {
         }
         try {
             return reconciliation.run(maxDifferences);
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
+            log.warn("Reconciliation could not read pipeline-service's store counts", e);
             throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "store-unreachable",
-                    "pipeline-service could not be asked for its event counts: " + e.getMessage());
+                    "pipeline-service could not be asked for its event counts; try again when it is up");
         }
     }
 }

@@ -3,6 +3,8 @@ package io.dealflow.analytics.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dealflow.events.v1.EventTypes;
+import io.dealflow.trust.IdentitySignature;
+import io.dealflow.trust.Scope;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Value;
@@ -52,16 +54,22 @@ public class Reconciliation {
     public record Difference(String aggregateId, long store, long topicDistinct, long topicRecords, long applied) {
     }
 
+    private static final String STORE_COUNTS = "/api/v1/admin/store-counts";
+    /** Who this service is when it asks pipeline-service, over the same signed channel as the gateway. */
+    private static final String SUBJECT = "funnel-analytics-service";
+
     private final DataSource dataSource;
     private final TopicReplay topic;
     private final String pipelineServiceUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final ObjectMapper json = new ObjectMapper();
     private final AtomicLong lastDiffering = new AtomicLong(-1);
+    private final IdentitySignature signature;
 
-    public Reconciliation(DataSource dataSource, TopicReplay topic, MeterRegistry meters,
+    public Reconciliation(DataSource dataSource, TopicReplay topic, MeterRegistry meters, IdentitySignature signature,
                           @Value("${dealflow.pipeline-service-url}") String pipelineServiceUrl) {
         this.dataSource = dataSource;
+        this.signature = signature;
         this.topic = topic;
         this.pipelineServiceUrl = pipelineServiceUrl;
         Gauge.builder("dealflow.reconciliation.differing.aggregates", lastDiffering, AtomicLong::get)
@@ -121,7 +129,10 @@ public class Reconciliation {
         String after = "";
         while (after != null) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(pipelineServiceUrl
-                    + "/api/v1/admin/store-counts?limit=50000&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8)))
+                    + STORE_COUNTS + "?limit=50000&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8)))
+                    .header(IdentitySignature.SUBJECT_HEADER, SUBJECT)
+                    .header(IdentitySignature.SCOPES_HEADER, Scope.ADMIN.value())
+                    .header(IdentitySignature.SIGNATURE_HEADER, signature.sign("GET", STORE_COUNTS, SUBJECT, Scope.ADMIN.value()))
                     .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IOException("pipeline-service answered " + response.statusCode());

@@ -1,5 +1,7 @@
 package io.dealflow.analytics.board;
 
+import io.dealflow.analytics.access.RequiresScope;
+import io.dealflow.trust.Scope;
 import io.dealflow.analytics.funnel.FunnelController;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
@@ -25,6 +27,7 @@ public class BoardController {
      * amounts and weighted amounts per currency. Owner and source are the deals' current ones; from/to select deals by
      * creation time.
      */
+    @RequiresScope(Scope.ANALYTICS_READ)
     @Get
     public BoardReport board(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String at, @QueryValue @Nullable String from,
                              @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId, @QueryValue @Nullable String source) {

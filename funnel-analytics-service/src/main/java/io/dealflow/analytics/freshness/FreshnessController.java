@@ -1,5 +1,7 @@
 package io.dealflow.analytics.freshness;
 
+import io.dealflow.analytics.access.RequiresScope;
+import io.dealflow.trust.Scope;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -47,6 +49,7 @@ public class FreshnessController {
     private record Progress(Instant newest, long applied, long duplicates, long unknown, long deadLetters, long gaps) {
     }
 
+    @RequiresScope(Scope.ANALYTICS_READ)
     @Get
     public Freshness freshness() throws SQLException {
         Map<Integer, Progress> progress = new HashMap<>();

@@ -1,5 +1,7 @@
 package io.dealflow.analytics.funnel;
 
+import io.dealflow.analytics.access.RequiresScope;
+import io.dealflow.trust.Scope;
 import io.dealflow.analytics.web.ProblemException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
@@ -26,6 +28,7 @@ public class FunnelController {
     }
 
     /** Per stage in pipeline order; with {@code at}, the funnel as it stood at that past instant. */
+    @RequiresScope(Scope.ANALYTICS_READ)
     @Get
     public FunnelReport funnel(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
                                @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,
@@ -36,6 +39,7 @@ public class FunnelController {
     }
 
     /** The same rolled up into the four customer-journey phases; with {@code at}, as they stood at that past instant. */
+    @RequiresScope(Scope.ANALYTICS_READ)
     @Get("/phases")
     public io.dealflow.analytics.journey.PhaseReport phases(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
                                                             @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,

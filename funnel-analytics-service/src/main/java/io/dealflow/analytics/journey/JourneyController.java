@@ -1,5 +1,7 @@
 package io.dealflow.analytics.journey;
 
+import io.dealflow.analytics.access.RequiresScope;
+import io.dealflow.trust.Scope;
 import io.dealflow.analytics.funnel.FunnelController;
 import io.dealflow.analytics.funnel.FunnelFilter;
 import io.dealflow.analytics.web.ProblemException;
@@ -30,6 +32,7 @@ public class JourneyController {
         this.backtest = backtest;
     }
 
+    @RequiresScope(Scope.ANALYTICS_READ)
     @Get("/velocity")
     public VelocityReport velocity(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
                                    @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,
@@ -37,6 +40,7 @@ public class JourneyController {
         return velocity.velocity(FunnelController.filter(pipelineId, from, to, ownerId, source), groupBy);
     }
 
+    @RequiresScope(Scope.ANALYTICS_READ)
     @Get("/forecast")
     public ForecastReport forecast(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String ownerId,
                                    @QueryValue @Nullable String source, @QueryValue @Nullable String months,
@@ -45,6 +49,7 @@ public class JourneyController {
                 integer("lookbackDays", lookbackDays, 365), integer("commitProbability", commitProbability, 70));
     }
 
+    @RequiresScope(Scope.ANALYTICS_READ)
     @Get("/forecast/backtest")
     public BacktestReport backtest(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String ownerId,
                                    @QueryValue @Nullable String source, @QueryValue @Nullable String months,
@@ -53,6 +58,7 @@ public class JourneyController {
                 integer("lookbackDays", lookbackDays, 365));
     }
 
+    @RequiresScope(Scope.ANALYTICS_READ)
     @Get("/trends")
     public TrendReport trends(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
                               @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,
@@ -60,6 +66,7 @@ public class JourneyController {
         return trends.trends(FunnelController.filter(pipelineId, from, to, ownerId, source), interval);
     }
 
+    @RequiresScope(Scope.ANALYTICS_READ)
     @Get("/waterfall")
     public WaterfallReport waterfall(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
                                      @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,

@@ -260,7 +260,7 @@ class FunnelTest extends AnalyticsTest {
     }
 
     private HttpResponseHolder post(String path) throws Exception {
-        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        var response = java.net.http.HttpClient.newHttpClient().send(io.dealflow.analytics.support.GatewayHeaders.relayed("POST",
                         java.net.URI.create("http://localhost:" + server.getPort() + path)).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         return new HttpResponseHolder(response.statusCode(), response.body());

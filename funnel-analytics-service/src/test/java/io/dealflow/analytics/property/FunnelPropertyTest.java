@@ -1,5 +1,6 @@
 package io.dealflow.analytics.property;
 
+import io.dealflow.analytics.support.GatewayHeaders;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dealflow.analytics.support.EventWriter;
@@ -569,7 +570,7 @@ class FunnelPropertyTest {
     }
 
     private JsonNode get(String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.getPort() + path)).build(),
+        HttpResponse<String> response = http.send(GatewayHeaders.relayed("GET", URI.create("http://localhost:" + server.getPort() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return json.readTree(response.body());
     }

@@ -1,5 +1,6 @@
 package io.dealflow.analytics.property;
 
+import io.dealflow.analytics.support.GatewayHeaders;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dealflow.analytics.support.EventWriter;
@@ -86,7 +87,7 @@ class ScaleOutTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         List<List<Long>> last = null;
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.getPort()
+            HttpResponse<String> response = http.send(GatewayHeaders.relayed("GET", URI.create("http://localhost:" + server.getPort()
                     + "/api/v1/funnel?pipelineId=" + pipeline)).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode answer = json.readTree(response.body());
             last = new ArrayList<>();

@@ -54,7 +54,7 @@ public abstract class AnalyticsTest implements TestPropertyProvider {
     }
 
     protected Reply get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.getPort() + path)).build(),
+        HttpResponse<String> response = http.send(GatewayHeaders.relayed("GET", URI.create("http://localhost:" + server.getPort() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                 response.body().isBlank() ? null : json.readTree(response.body()));

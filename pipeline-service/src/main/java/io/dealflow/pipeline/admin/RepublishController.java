@@ -1,5 +1,7 @@
 package io.dealflow.pipeline.admin;
 
+import io.dealflow.pipeline.access.RequiresScope;
+import io.dealflow.trust.Scope;
 import io.dealflow.pipeline.publishing.DealEventPublisher;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.StreamingEventProcessor;
@@ -23,6 +25,7 @@ class RepublishController {
         this.processing = processing;
     }
 
+    @RequiresScope(Scope.ADMIN)
     @PostMapping("/api/v1/admin/republish")
     ResponseEntity<Map<String, Object>> republish() {
         StreamingEventProcessor publisher = processing.eventProcessor(DealEventPublisher.GROUP, StreamingEventProcessor.class)

@@ -1,5 +1,7 @@
 package io.dealflow.pipeline.admin;
 
+import io.dealflow.pipeline.access.RequiresScope;
+import io.dealflow.trust.Scope;
 import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -25,6 +27,7 @@ class StoreCountsController {
         this.jdbc = jdbc;
     }
 
+    @RequiresScope(Scope.ADMIN)
     @GetMapping("/api/v1/admin/store-counts")
     Map<String, Object> counts(@RequestParam(defaultValue = "") String after, @RequestParam(defaultValue = "10000") int limit) {
         if (limit < 1 || limit > 100_000) {

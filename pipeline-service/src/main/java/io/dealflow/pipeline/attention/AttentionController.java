@@ -1,5 +1,7 @@
 package io.dealflow.pipeline.attention;
 
+import io.dealflow.pipeline.access.RequiresScope;
+import io.dealflow.trust.Scope;
 import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,6 +20,7 @@ class AttentionController {
         this.query = query;
     }
 
+    @RequiresScope(Scope.DEALS_READ)
     @GetMapping("/api/v1/deals/attention")
     Map<String, List<AttentionItem>> attention(@RequestParam(required = false) String pipelineId,
                                                @RequestParam(required = false) String ownerId,

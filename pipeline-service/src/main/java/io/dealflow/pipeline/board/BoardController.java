@@ -1,5 +1,7 @@
 package io.dealflow.pipeline.board;
 
+import io.dealflow.pipeline.access.RequiresScope;
+import io.dealflow.trust.Scope;
 import io.dealflow.pipeline.pipeline.PipelineCatalog;
 import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;
@@ -19,6 +21,7 @@ class BoardController {
         this.query = query;
     }
 
+    @RequiresScope(Scope.DEALS_READ)
     @GetMapping("/api/v1/pipelines/{pipelineId}/board")
     Board board(@PathVariable String pipelineId, @RequestParam(defaultValue = "20") int dealsPerStage) {
         if (dealsPerStage < 0 || dealsPerStage > 200) {

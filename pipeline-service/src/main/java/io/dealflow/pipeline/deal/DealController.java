@@ -1,5 +1,7 @@
 package io.dealflow.pipeline.deal;
 
+import io.dealflow.pipeline.access.RequiresScope;
+import io.dealflow.trust.Scope;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -59,6 +61,7 @@ class DealController {
         this.json = json;
     }
 
+    @RequiresScope(Scope.DEALS_WRITE)
     @PostMapping
     ResponseEntity<DealView> create(@RequestBody DealRequests.CreateDealBody body,
                                     @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey,
@@ -71,7 +74,7 @@ class DealController {
         }
         String requestHash = idempotencyKey == null ? null : IdempotencyKeys.hash(canonical(body));
         if (idempotencyKey != null) {
-            Optional<ResponseEntity<DealView>> replay = replay(idempotencyKey, requestHash);
+            Optional<ResponseEntity<DealView>> replay = replay(actor, idempotencyKey, requestHash);
             if (replay.isPresent()) {
                 return replay.get();
             }
@@ -81,16 +84,16 @@ class DealController {
                 body.stageId(), body.title(), body.amount().toMoney(), body.ownerId(), body.source(),
                 body.expectedCloseDate(), body.company(), body.contact());
         try {
-            creation.create(command, Actor.metaData(actor), idempotencyKey, requestHash);
+            creation.create(command, Actor.metaData(actor), actor, idempotencyKey, requestHash);
         } catch (DealCreation.KeyTaken taken) {
-            return replay(idempotencyKey, requestHash).orElseThrow();
+            return replay(actor, idempotencyKey, requestHash).orElseThrow();
         }
         DealView view = load(dealId);
         return ResponseEntity.created(URI.create("/api/v1/deals/" + dealId)).eTag(etag(view)).body(view);
     }
 
-    private Optional<ResponseEntity<DealView>> replay(String key, String requestHash) {
-        return keys.find(key).map(claim -> {
+    private Optional<ResponseEntity<DealView>> replay(String subject, String key, String requestHash) {
+        return keys.find(subject, key).map(claim -> {
             if (!claim.requestHash().equals(requestHash)) {
                 throw new ProblemException(Problem.IDEMPOTENCY_KEY_REUSED,
                         "This Idempotency-Key was used with a different request; use a new key for a new deal");
@@ -101,14 +104,20 @@ class DealController {
         });
     }
 
+    /** The body as compared for a retry: equal amounts are equal however written ("10.0" and "10.00"). */
     private String canonical(DealRequests.CreateDealBody body) {
         try {
-            return json.writeValueAsString(body);
+            ObjectNode tree = json.valueToTree(body);
+            if (body.amount() != null && body.amount().value() != null && tree.get("amount") instanceof ObjectNode amount) {
+                amount.put("value", body.amount().value().stripTrailingZeros().toPlainString());
+            }
+            return json.writeValueAsString(tree);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    @RequiresScope(Scope.DEALS_READ)
     @GetMapping
     DealSearch.Page list(@RequestParam(required = false) String pipelineId,
                          @RequestParam(required = false) String stageId,
@@ -127,18 +136,21 @@ class DealController {
                 closeFrom, closeTo, sort, order, limit, cursor));
     }
 
+    @RequiresScope(Scope.DEALS_READ)
     @GetMapping("/{dealId}")
     ResponseEntity<DealView> get(@PathVariable String dealId) {
         DealView view = load(dealId);
         return ResponseEntity.ok().eTag(etag(view)).body(view);
     }
 
+    @RequiresScope(Scope.DEALS_READ)
     @GetMapping("/{dealId}/history")
     Map<String, List<DealHistory.Entry>> history(@PathVariable String dealId) {
         load(dealId);
         return Map.of("events", history.of(dealId));
     }
 
+    @RequiresScope(Scope.DEALS_WRITE)
     @PatchMapping(path = "/{dealId}", consumes = {"application/json", "application/merge-patch+json"})
     ResponseEntity<DealView> update(@PathVariable String dealId, @RequestBody JsonNode body,
                                     @RequestHeader(value = "If-Match", required = false) String ifMatch,
@@ -160,6 +172,7 @@ class DealController {
         return send(dealId, new UpdateDeal(dealId, fields, values, version(ifMatch)), actor);
     }
 
+    @RequiresScope(Scope.DEALS_WRITE)
     @PostMapping("/{dealId}/moves")
     ResponseEntity<DealView> move(@PathVariable String dealId, @RequestBody DealRequests.MoveBody body,
                                   @RequestHeader(value = "If-Match", required = false) String ifMatch,
@@ -170,6 +183,7 @@ class DealController {
         return send(dealId, new MoveDealToStage(dealId, body.stageId(), version(ifMatch)), actor);
     }
 
+    @RequiresScope(Scope.DEALS_WRITE)
     @PostMapping("/{dealId}/win")
     ResponseEntity<DealView> win(@PathVariable String dealId,
                                  @RequestHeader(value = "If-Match", required = false) String ifMatch,
@@ -177,6 +191,7 @@ class DealController {
         return send(dealId, new WinDeal(dealId, version(ifMatch)), actor);
     }
 
+    @RequiresScope(Scope.DEALS_WRITE)
     @PostMapping("/{dealId}/loss")
     ResponseEntity<DealView> lose(@PathVariable String dealId, @RequestBody DealRequests.LossBody body,
                                   @RequestHeader(value = "If-Match", required = false) String ifMatch,
@@ -184,6 +199,7 @@ class DealController {
         return send(dealId, new LoseDeal(dealId, body.reason(), body.note(), version(ifMatch)), actor);
     }
 
+    @RequiresScope(Scope.DEALS_WRITE)
     @PostMapping("/{dealId}/reopen")
     ResponseEntity<DealView> reopen(@PathVariable String dealId, @RequestBody(required = false) DealRequests.ReopenBody body,
                                     @RequestHeader(value = "If-Match", required = false) String ifMatch,
@@ -191,6 +207,7 @@ class DealController {
         return send(dealId, new ReopenDeal(dealId, body == null ? null : body.stageId(), version(ifMatch)), actor);
     }
 
+    @RequiresScope(Scope.DEALS_WRITE)
     @PostMapping("/{dealId}/activities")
     ResponseEntity<DealView> logActivity(@PathVariable String dealId, @RequestBody DealRequests.ActivityBody body,
                                          @RequestHeader(value = Actor.SUBJECT_HEADER, required = false) String actor) {

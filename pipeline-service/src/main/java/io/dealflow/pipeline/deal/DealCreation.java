@@ -24,8 +24,8 @@ class DealCreation {
     }
 
     @Transactional
-    public void create(CreateDeal command, MetaData metaData, String idempotencyKey, String requestHash) {
-        if (idempotencyKey != null && !keys.claim(idempotencyKey, requestHash, command.dealId())) {
+    public void create(CreateDeal command, MetaData metaData, String subject, String idempotencyKey, String requestHash) {
+        if (idempotencyKey != null && !keys.claim(subject, idempotencyKey, requestHash, command.dealId())) {
             throw new KeyTaken();
         }
         commands.sendAndWait(command, metaData);

@@ -1,7 +1,9 @@
 package io.dealflow.pipeline.deal;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
@@ -9,10 +11,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
 
-/** Remembers which deal an Idempotency-Key created, and with which request body. */
+/**
+ * Remembers which deal a client's Idempotency-Key created, and with which request, for {@code ttl} (24 h by default).
+ * Keys are per client (the token's subject): another client's equal key is another key.
+ */
 @Component
 class IdempotencyKeys {
 
@@ -21,26 +27,40 @@ class IdempotencyKeys {
 
     private final JdbcTemplate jdbc;
     private final Clock clock;
+    private final Duration ttl;
 
-    IdempotencyKeys(JdbcTemplate jdbc, Clock clock) {
+    IdempotencyKeys(JdbcTemplate jdbc, Clock clock, @Value("${dealflow.idempotency.ttl:24h}") Duration ttl) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.ttl = ttl;
     }
 
-    Optional<Claim> find(String key) {
-        return jdbc.query("select request_hash, deal_id from idempotency_key where idem_key = ?",
-                (rs, i) -> new Claim(rs.getString(1), rs.getString(2)), key).stream().findFirst();
+    Optional<Claim> find(String subject, String key) {
+        return jdbc.query("select request_hash, deal_id from client_idempotency_key where subject in (?, '') and idem_key = ?"
+                                + " and created_at > ? order by subject desc",
+                        (rs, i) -> new Claim(rs.getString(1), rs.getString(2)), subject, key, expiredBefore())
+                .stream().findFirst();
     }
 
-    /** Claims the key inside the caller's transaction; false when another request claimed it first. */
-    boolean claim(String key, String requestHash, String dealId) {
+    /** Claims the key inside the caller's transaction; false when another request of this client claimed it first. */
+    boolean claim(String subject, String key, String requestHash, String dealId) {
+        jdbc.update("delete from client_idempotency_key where subject = ? and idem_key = ? and created_at <= ?", subject, key, expiredBefore());
         try {
-            jdbc.update("insert into idempotency_key (idem_key, request_hash, deal_id, created_at) values (?, ?, ?, ?)",
-                    key, requestHash, dealId, Timestamp.from(clock.instant()));
+            jdbc.update("insert into client_idempotency_key (subject, idem_key, request_hash, deal_id, created_at) values (?, ?, ?, ?, ?)",
+                    subject, key, requestHash, dealId, Timestamp.from(clock.instant()));
             return true;
         } catch (DuplicateKeyException e) {
             return false;
         }
+    }
+
+    @Scheduled(fixedDelayString = "${dealflow.idempotency.purge-every:1h}", initialDelayString = "${dealflow.idempotency.purge-every:1h}")
+    void purgeExpired() {
+        jdbc.update("delete from client_idempotency_key where created_at <= ?", expiredBefore());
+    }
+
+    private Timestamp expiredBefore() {
+        return Timestamp.from(clock.instant().minus(ttl));
     }
 
     static String hash(String body) {

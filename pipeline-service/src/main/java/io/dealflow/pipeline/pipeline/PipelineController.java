@@ -1,5 +1,7 @@
 package io.dealflow.pipeline.pipeline;
 
+import io.dealflow.pipeline.access.RequiresScope;
+import io.dealflow.trust.Scope;
 import io.dealflow.pipeline.config.Actor;
 import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;
@@ -32,17 +34,20 @@ class PipelineController {
     record DefinePipelineBody(String id, String name, List<Stage> stages, List<String> lostReasons) {
     }
 
+    @RequiresScope(Scope.DEALS_READ)
     @GetMapping
     List<PipelineView> list() {
         return catalog.all();
     }
 
+    @RequiresScope(Scope.DEALS_READ)
     @GetMapping("/{pipelineId}")
     PipelineView get(@PathVariable String pipelineId) {
         return catalog.find(pipelineId).orElseThrow(() ->
                 new ProblemException(Problem.PIPELINE_NOT_FOUND, "No pipeline with id " + pipelineId));
     }
 
+    @RequiresScope(Scope.DEALS_WRITE)
     @PostMapping
     ResponseEntity<PipelineView> define(@RequestBody DefinePipelineBody body,
                                         @RequestHeader(value = Actor.SUBJECT_HEADER, required = false) String actor) {
@@ -59,6 +64,7 @@ class PipelineController {
     }
 
     /** Replaces name, stages and lost reasons. Stages are matched by id: a renamed stage keeps its id and its deals. */
+    @RequiresScope(Scope.DEALS_WRITE)
     @PutMapping("/{pipelineId}")
     ResponseEntity<PipelineView> change(@PathVariable String pipelineId, @RequestBody ChangePipelineBody body,
                                         @RequestHeader(value = "If-Match", required = false) String ifMatch,

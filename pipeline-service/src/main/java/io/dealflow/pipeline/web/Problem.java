@@ -20,6 +20,8 @@ public enum Problem {
     DEAL_OPEN(HttpStatus.CONFLICT, "deal-open", "Deal is open"),
     CONCURRENT_MODIFICATION(HttpStatus.CONFLICT, "concurrent-modification", "Deal changed concurrently"),
     VERSION_MISMATCH(HttpStatus.PRECONDITION_FAILED, "version-mismatch", "Deal version does not match If-Match"),
+    NOT_VIA_GATEWAY(HttpStatus.UNAUTHORIZED, "unauthorized", "Not called through the gateway"),
+    FORBIDDEN(HttpStatus.FORBIDDEN, "forbidden", "Missing scope"),
     NOT_FOUND(HttpStatus.NOT_FOUND, "not-found", "Not found"),
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type"),
