@@ -17,6 +17,7 @@ import java.util.Map;
 final class DealFlowSystem implements AutoCloseable {
 
     static final String SECRET = "system-test-secret-" + java.util.UUID.randomUUID();
+    static final String GATEWAY_SECRET = "system-test-gateway-secret-" + java.util.UUID.randomUUID();
     final int kafkaPort = freePort();
     final int pipelinePort = freePort();
     final int analyticsPort = freePort();
@@ -43,6 +44,7 @@ final class DealFlowSystem implements AutoCloseable {
         try {
             com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.HS256),
                     new com.nimbusds.jwt.JWTClaimsSet.Builder().subject(subject).claim("scope", scopes)
+                            .issuer("dealflow-local").audience("dealflow").notBeforeTime(new java.util.Date())
                             .expirationTime(new java.util.Date(System.currentTimeMillis() + 3_600_000)).build());
             jwt.sign(new com.nimbusds.jose.crypto.MACSigner(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             return jwt.serialize();
@@ -77,6 +79,8 @@ final class DealFlowSystem implements AutoCloseable {
         Map<String, String> common = new HashMap<>();
         common.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
         common.put("DEALFLOW_DATA_DIR", data.toString());
+        common.put("DEALFLOW_GATEWAY_SECRET", GATEWAY_SECRET);
+        common.put("BIND_ADDRESS", "127.0.0.1");
 
         pipelineEnv = new HashMap<>(common);
         pipelineEnv.put("PORT", String.valueOf(pipelinePort));
@@ -85,7 +89,7 @@ final class DealFlowSystem implements AutoCloseable {
 
         Map<String, String> analytics = new HashMap<>(common);
         analytics.put("PORT", String.valueOf(analyticsPort));
-        analytics.put("PIPELINE_SERVICE_URL", "http://localhost:" + pipelinePort);
+        analytics.put("PIPELINE_SERVICE_URL", "http://127.0.0.1:" + pipelinePort);
         ServiceProcess analyticsService = new ServiceProcess("funnel-analytics-service",
                 root.resolve("funnel-analytics-service/target/funnel-analytics-service.jar"), analytics, logs).start();
         started.add(analyticsService);
@@ -93,13 +97,14 @@ final class DealFlowSystem implements AutoCloseable {
         Map<String, String> gateway = new HashMap<>();
         gateway.put("PORT", String.valueOf(gatewayPort));
         gateway.put("AUTH_HS256_SECRET", SECRET);
-        gateway.put("PIPELINE_SERVICE_URL", "http://localhost:" + pipelinePort);
-        gateway.put("ANALYTICS_SERVICE_URL", "http://localhost:" + analyticsPort);
+        gateway.put("DEALFLOW_GATEWAY_SECRET", GATEWAY_SECRET);
+        gateway.put("PIPELINE_SERVICE_URL", "http://127.0.0.1:" + pipelinePort);
+        gateway.put("ANALYTICS_SERVICE_URL", "http://127.0.0.1:" + analyticsPort);
         ServiceProcess gatewayService = new ServiceProcess("api-gateway", root.resolve("api-gateway/target/api-gateway.jar"), gateway, logs).start();
         started.add(gatewayService);
 
-        pipelineService.awaitHealthy("http://localhost:" + pipelinePort + "/actuator/health/readiness", Duration.ofSeconds(120));
-        analyticsService.awaitHealthy("http://localhost:" + analyticsPort + "/health", Duration.ofSeconds(120));
+        pipelineService.awaitHealthy("http://127.0.0.1:" + pipelinePort + "/actuator/health/readiness", Duration.ofSeconds(120));
+        analyticsService.awaitHealthy("http://127.0.0.1:" + analyticsPort + "/health", Duration.ofSeconds(120));
         gatewayService.awaitHealthy(gateway() + "/actuator/health", Duration.ofSeconds(120));
     }
 
@@ -109,7 +114,7 @@ final class DealFlowSystem implements AutoCloseable {
         started.remove(pipelineService);
         pipelineService = new ServiceProcess("pipeline-service", root.resolve("pipeline-service/target/pipeline-service.jar"), pipelineEnv, logs).start();
         started.add(1, pipelineService);
-        pipelineService.awaitHealthy("http://localhost:" + pipelinePort + "/actuator/health/readiness", Duration.ofSeconds(120));
+        pipelineService.awaitHealthy("http://127.0.0.1:" + pipelinePort + "/actuator/health/readiness", Duration.ofSeconds(120));
     }
 
     @Override

@@ -17,13 +17,15 @@ import java.util.regex.Pattern;
  * Only one spelling of a path is accepted: the one the route table names. A trailing slash, an empty or dot segment,
  * a {@code ;parameter}, a backslash, control characters or a percent-encoded slash, backslash, dot, semicolon or
  * percent sign would let the gateway and a service read two different paths, so such requests are refused before
- * anything else looks at them. The path the gateway authorizes is then exactly the path it forwards.
+ * anything else looks at them. The path the gateway authorizes is then exactly the path it forwards. Query values
+ * with control characters (NUL included) are refused as well.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
 public class CanonicalPathFilter implements WebFilter {
 
     private static final Pattern ENCODED_SEPARATOR = Pattern.compile("%(2f|5c|2e|3b|25|00)");
+    private static final Pattern ENCODED_CONTROL = Pattern.compile("%([01][0-9a-f]|7f)");
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
@@ -32,6 +34,11 @@ public class CanonicalPathFilter implements WebFilter {
             return Problems.write(exchange.getResponse(), HttpStatus.BAD_REQUEST, "non-canonical-path",
                     "The path must be written in its one canonical form: no trailing slash, no empty, '.' or '..' segments, "
                             + "no ';' parameters and no encoded separators");
+        }
+        String rawQuery = exchange.getRequest().getURI().getRawQuery();
+        if (rawQuery != null && ENCODED_CONTROL.matcher(rawQuery.toLowerCase(Locale.ROOT)).find()) {
+            return Problems.write(exchange.getResponse(), HttpStatus.BAD_REQUEST, "invalid-query",
+                    "Query values must not contain control characters");
         }
         return chain.filter(exchange);
     }

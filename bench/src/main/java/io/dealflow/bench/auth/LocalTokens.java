@@ -16,6 +16,9 @@ import java.util.Date;
 public final class LocalTokens {
 
     public static final String ALL_SCOPES = "deals:read deals:write analytics:read admin";
+    /** What the gateway expects of local tokens when no identity provider is configured. */
+    public static final String ISSUER = "dealflow-local";
+    public static final String AUDIENCE = "dealflow";
 
     private LocalTokens() {
     }
@@ -23,8 +26,9 @@ public final class LocalTokens {
     public static String sign(String secret, String subject, String scopes, Duration validFor) {
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
-                    .subject(subject).claim("scope", scopes).issuer("dealflow-local")
-                    .issueTime(new Date()).expirationTime(Date.from(Instant.now().plus(validFor))).build());
+                    .subject(subject).claim("scope", scopes).issuer(ISSUER).audience(AUDIENCE)
+                    .issueTime(new Date()).notBeforeTime(new Date())
+                    .expirationTime(Date.from(Instant.now().plus(validFor))).build());
             jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
             return jwt.serialize();
         } catch (JOSEException e) {

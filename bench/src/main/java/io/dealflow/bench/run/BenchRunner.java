@@ -1,5 +1,6 @@
 package io.dealflow.bench.run;
 
+import io.dealflow.trust.IdentitySignature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dealflow.bench.auth.LocalTokens;
@@ -43,6 +44,8 @@ public final class BenchRunner {
     private final BenchReport report = new BenchReport();
     private final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** Signs what the bench sends straight to a service, as the gateway would relay it. */
+    private IdentitySignature relay;
     private final List<ServiceProcess> processes = new ArrayList<>();
     /** Where to ask PostgreSQL for a checkpoint before the queries; null on H2. */
     private String checkpointUrl;
@@ -67,6 +70,8 @@ public final class BenchRunner {
         int kafkaPort = freePort(), pipelinePort = freePort(), analyticsPort = freePort(), gatewayPort = freePort();
         String kafka = "localhost:" + kafkaPort;
         String secret = "bench-secret-" + UUID.randomUUID();
+        String gatewaySecret = "bench-gateway-secret-" + UUID.randomUUID();
+        relay = new IdentitySignature(gatewaySecret, java.time.Clock.systemUTC(), Duration.ofSeconds(60));
         String token = LocalTokens.sign(secret, "bench", LocalTokens.ALL_SCOPES, Duration.ofHours(2));
         String gateway = "http://localhost:" + gatewayPort;
         String pipeline = "http://localhost:" + pipelinePort;
@@ -81,9 +86,9 @@ public final class BenchRunner {
         report.setting("command", "./dealflow bench" + (db.equals("postgres") ? " --db postgres" : "") + (quick ? " --quick" : ""));
 
         Map<String, String> pipelineEnv = new HashMap<>(Map.of("PORT", String.valueOf(pipelinePort), "KAFKA_BOOTSTRAP_SERVERS", kafka,
-                "DEALFLOW_DATA_DIR", data.toString()));
+                "DEALFLOW_DATA_DIR", data.toString(), "DEALFLOW_GATEWAY_SECRET", gatewaySecret));
         Map<String, String> analyticsEnv = new HashMap<>(Map.of("PORT", String.valueOf(analyticsPort), "KAFKA_BOOTSTRAP_SERVERS", kafka,
-                "DEALFLOW_DATA_DIR", data.toString(), "PIPELINE_SERVICE_URL", pipeline));
+                "DEALFLOW_DATA_DIR", data.toString(), "PIPELINE_SERVICE_URL", pipeline, "DEALFLOW_GATEWAY_SECRET", gatewaySecret));
         String jdbcUrl;
         String jdbcUser = "sa";
         if (db.equals("postgres")) {
@@ -124,7 +129,8 @@ public final class BenchRunner {
                     root.resolve("funnel-analytics-service/target/funnel-analytics-service.jar"), analyticsEnv, logs, jvm)).awaitHttp(analytics + "/health");
             ServiceProcess gatewayService = start(ServiceProcess.start("api-gateway", root.resolve("api-gateway/target/api-gateway.jar"),
                     Map.of("PORT", String.valueOf(gatewayPort), "PIPELINE_SERVICE_URL", pipeline, "ANALYTICS_SERVICE_URL", analytics,
-                            "AUTH_HS256_SECRET", secret, "RATE_LIMIT_ENABLED", "false"), logs, jvm)).awaitHttp(gateway + "/actuator/health");
+                            "AUTH_HS256_SECRET", secret, "RATE_LIMIT_ENABLED", "false",
+                            "DEALFLOW_GATEWAY_SECRET", gatewaySecret), logs, jvm)).awaitHttp(gateway + "/actuator/health");
             for (ServiceProcess p : processes) {
                 report.add("footprint", "startup to ready: " + p.name, p.readyMillis + " ms",
                         p.name.equals("funnel-analytics-service") ? "< 1500 ms" : null, "started one after another");
@@ -189,7 +195,7 @@ public final class BenchRunner {
 
     private void writePath(String gateway, String pipeline, String token, Duration level) throws Exception {
         HttpLoad viaGateway = new HttpLoad(gateway, token);
-        HttpLoad direct = new HttpLoad(pipeline, null);
+        HttpLoad direct = new HttpLoad(pipeline, relay);
         java.util.function.IntFunction<HttpLoad.Call> create = i -> new HttpLoad.Call("POST", "/api/v1/deals",
                 "{\"title\": \"Bench " + i + "\", \"amount\": {\"value\": \"" + (100 + i % 9000) + ".00\", \"currency\": \"EUR\"}, \"ownerId\": \"bench-" + (i % 20) + "\"}");
         new HttpLoad(gateway, token).run("warm-up", 8, Duration.ofSeconds(Math.max(2, level.toSeconds() / 2)), create);
@@ -257,8 +263,8 @@ public final class BenchRunner {
                     continue;
                 }
                 while (System.nanoTime() - acknowledged < 30_000_000_000L) {
-                    JsonNode funnel = json.readTree(client.send(HttpRequest.newBuilder(URI.create(analytics
-                            + "/api/v1/funnel?pipelineId=default&ownerId=" + owner)).build(), HttpResponse.BodyHandlers.ofString()).body());
+                    JsonNode funnel = json.readTree(client.send(relayed("GET", analytics
+                            + "/api/v1/funnel?pipelineId=default&ownerId=" + owner).build(), HttpResponse.BodyHandlers.ofString()).body());
                     if (funnel.path("totals").path("deals").asLong() == 1) {
                         histogram.recordValue((System.nanoTime() - acknowledged) / 1000);
                         break;
@@ -317,7 +323,7 @@ public final class BenchRunner {
         endpoints.put("backtest, 6 months (deal histories)", "/api/v1/forecast/backtest?months=6&pipelineId=" + pipelineId);
         Instant travelFrom = Instant.now().minus(Duration.ofDays(150));
         for (var endpoint : endpoints.entrySet()) {
-            HttpLoad load = new HttpLoad(analytics, null);
+            HttpLoad load = new HttpLoad(analytics, relay);
             // the forecast's look-back and the time-travel instant (any second of the last 150 days) vary call by call, as in real use
             java.util.function.IntFunction<HttpLoad.Call> call = i -> new HttpLoad.Call("GET", endpoint.getValue()
                     + (endpoint.getKey().equals("forecast") ? "&lookbackDays=" + (300 + i % 60) : "")
@@ -392,7 +398,7 @@ public final class BenchRunner {
         long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode freshness = freshness(analytics);
-            JsonNode funnel = json.readTree(http.send(HttpRequest.newBuilder(URI.create(analytics + "/api/v1/funnel?pipelineId=" + pipelineId)).build(),
+            JsonNode funnel = json.readTree(http.send(relayed("GET", analytics + "/api/v1/funnel?pipelineId=" + pipelineId).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
             if (freshness.path("totalLag").asLong(-1) == 0 && funnel.path("totals").path("deals").asLong() == deals) {
                 return applied(freshness);
@@ -438,7 +444,7 @@ public final class BenchRunner {
     }
 
     private JsonNode freshness(String analytics) throws Exception {
-        return json.readTree(http.send(HttpRequest.newBuilder(URI.create(analytics + "/api/v1/analytics/freshness")).build(),
+        return json.readTree(http.send(relayed("GET", analytics + "/api/v1/analytics/freshness").build(),
                 HttpResponse.BodyHandlers.ofString()).body());
     }
 
@@ -452,12 +458,12 @@ public final class BenchRunner {
 
     private void replay(String kafka, String analytics) throws Exception {
         double raw = Baselines.kafkaConsumer(kafka, EventTypes.TOPIC);
-        http.send(HttpRequest.newBuilder(URI.create(analytics + "/api/v1/analytics/admin/rebuild"))
+        http.send(relayed("POST", analytics + "/api/v1/analytics/admin/rebuild")
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
         JsonNode status;
         do {
             Thread.sleep(500);
-            status = json.readTree(http.send(HttpRequest.newBuilder(URI.create(analytics + "/api/v1/analytics/admin/rebuild")).build(),
+            status = json.readTree(http.send(relayed("GET", analytics + "/api/v1/analytics/admin/rebuild").build(),
                     HttpResponse.BodyHandlers.ofString()).body());
         } while ("RUNNING".equals(status.path("state").asText()));
         JsonNode rebuilt = status.path("result");
@@ -507,5 +513,9 @@ public final class BenchRunner {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
+    }
+
+    private HttpRequest.Builder relayed(String method, String url) {
+        return HttpLoad.relayed(relay, HttpRequest.newBuilder(URI.create(url)), method, URI.create(url).getRawPath());
     }
 }

@@ -1,5 +1,6 @@
 package io.dealflow.bench.run;
 
+import io.dealflow.trust.IdentitySignature;
 import org.HdrHistogram.Histogram;
 
 import java.net.URI;
@@ -27,10 +28,28 @@ final class HttpLoad {
 
     private final String baseUrl;
     private final String token;
+    private final IdentitySignature relay;
 
+    /** Calls through the gateway with a bearer token. */
     HttpLoad(String baseUrl, String token) {
         this.baseUrl = baseUrl;
         this.token = token;
+        this.relay = null;
+    }
+
+    /** Calls a service straight, with the identity signed as the gateway relays it. */
+    HttpLoad(String baseUrl, IdentitySignature relay) {
+        this.baseUrl = baseUrl;
+        this.token = null;
+        this.relay = relay;
+    }
+
+    static final String SUBJECT = "bench";
+    static final String SCOPES = "deals:read deals:write analytics:read admin";
+
+    static HttpRequest.Builder relayed(IdentitySignature relay, HttpRequest.Builder request, String method, String rawPath) {
+        return request.header(IdentitySignature.SUBJECT_HEADER, SUBJECT).header(IdentitySignature.SCOPES_HEADER, SCOPES)
+                .header(IdentitySignature.SIGNATURE_HEADER, relay.sign(method, rawPath, SUBJECT, SCOPES));
     }
 
     Latency run(String name, int clients, Duration duration, IntFunction<Call> nextCall) throws Exception {
@@ -58,6 +77,9 @@ final class HttpLoad {
                             .header("Content-Type", "application/json");
                     if (token != null) {
                         request.header("Authorization", "Bearer " + token);
+                    }
+                    if (relay != null) {
+                        relayed(relay, request, call.method(), URI.create(baseUrl + call.path()).getRawPath());
                     }
                     long t0 = System.nanoTime();
                     try {

@@ -12,6 +12,7 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,9 @@ public class Deal {
 
     static final int MAX_TEXT = 200;
     static final int MAX_NOTE = 2000;
+    /** Close dates every store and every consumer can hold (a year of four digits). */
+    static final LocalDate EARLIEST_CLOSE_DATE = LocalDate.of(1900, 1, 1);
+    static final LocalDate LATEST_CLOSE_DATE = LocalDate.of(9999, 12, 31);
 
     @AggregateIdentifier
     private String dealId;
@@ -45,6 +49,7 @@ public class Deal {
         requireShortText("source", command.source());
         requireShortText("company", command.company());
         requireShortText("contact", command.contact());
+        requireCloseDate(command.expectedCloseDate());
         if (command.amount() == null) {
             throw new ProblemException(Problem.INVALID_AMOUNT, "amount is required");
         }
@@ -94,6 +99,7 @@ public class Deal {
         requireShortText("source", next.source());
         requireShortText("company", next.company());
         requireShortText("contact", next.contact());
+        requireCloseDate(next.expectedCloseDate());
         next = new DealFields(next.title().strip(), next.amount(), next.ownerId(), next.source(), next.expectedCloseDate(),
                 next.company(), next.contact());
         List<FieldChange> changes = new ArrayList<>();
@@ -205,6 +211,12 @@ public class Deal {
     private static void requireTitle(String title) {
         if (title == null || title.isBlank() || title.strip().length() > MAX_TEXT) {
             throw new ProblemException(Problem.VALIDATION, "title must be 1–200 characters");
+        }
+    }
+
+    private static void requireCloseDate(LocalDate date) {
+        if (date != null && (date.isBefore(EARLIEST_CLOSE_DATE) || date.isAfter(LATEST_CLOSE_DATE))) {
+            throw new ProblemException(Problem.VALIDATION, "expectedCloseDate must lie between " + EARLIEST_CLOSE_DATE + " and " + LATEST_CLOSE_DATE);
         }
     }
 

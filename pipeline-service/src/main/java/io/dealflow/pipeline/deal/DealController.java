@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dealflow.pipeline.config.Actor;
+import io.dealflow.pipeline.web.CleanText;
 import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -72,7 +73,8 @@ class DealController {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
             throw new ProblemException(Problem.VALIDATION, "Idempotency-Key must be 1–200 characters");
         }
-        String requestHash = idempotencyKey == null ? null : IdempotencyKeys.hash(canonical(body));
+        Money amount = body.amount().toMoney();
+        String requestHash = idempotencyKey == null ? null : IdempotencyKeys.hash(canonical(body, amount));
         if (idempotencyKey != null) {
             Optional<ResponseEntity<DealView>> replay = replay(actor, idempotencyKey, requestHash);
             if (replay.isPresent()) {
@@ -81,7 +83,7 @@ class DealController {
         }
         String dealId = UUID.randomUUID().toString();
         CreateDeal command = new CreateDeal(dealId, body.pipelineId() == null ? DEFAULT_PIPELINE : body.pipelineId(),
-                body.stageId(), body.title(), body.amount().toMoney(), body.ownerId(), body.source(),
+                body.stageId(), body.title(), amount, body.ownerId(), body.source(),
                 body.expectedCloseDate(), body.company(), body.contact());
         try {
             creation.create(command, Actor.metaData(actor), actor, idempotencyKey, requestHash);
@@ -105,12 +107,10 @@ class DealController {
     }
 
     /** The body as compared for a retry: equal amounts are equal however written ("10.0" and "10.00"). */
-    private String canonical(DealRequests.CreateDealBody body) {
+    private String canonical(DealRequests.CreateDealBody body, Money amount) {
         try {
             ObjectNode tree = json.valueToTree(body);
-            if (body.amount() != null && body.amount().value() != null && tree.get("amount") instanceof ObjectNode amount) {
-                amount.put("value", body.amount().value().stripTrailingZeros().toPlainString());
-            }
+            tree.putObject("amount").put("value", amount.value().toPlainString()).put("currency", amount.currency());
             return json.writeValueAsString(tree);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
@@ -247,7 +247,7 @@ class DealController {
         if (!node.isTextual()) {
             throw new ProblemException(Problem.VALIDATION, field + " must be a string");
         }
-        return node.asText();
+        return CleanText.require(field, node.asText());
     }
 
     private static Money money(ObjectNode patch) {
@@ -261,7 +261,8 @@ class DealController {
             throw new ProblemException(Problem.INVALID_AMOUNT, "amount must be {\"value\": \"1200.00\", \"currency\": \"EUR\"}");
         }
         try {
-            return Money.of(new BigDecimal(value.asText()), currency.asText());
+            BigDecimal amount = value.isNumber() ? value.decimalValue() : new BigDecimal(CleanText.require("amount", value.asText()));
+            return Money.of(amount, CleanText.require("currency", currency.asText()));
         } catch (NumberFormatException e) {
             throw new ProblemException(Problem.INVALID_AMOUNT, "amount value must be a decimal number");
         }

@@ -63,6 +63,15 @@ public class DealSearch {
         if (c.limit() < 1 || c.limit() > 500) {
             throw new ProblemException(Problem.VALIDATION, "limit must be 1–500");
         }
+        if ((c.minAmount() != null && c.minAmount().signum() < 0) || (c.maxAmount() != null && c.maxAmount().signum() < 0)) {
+            throw new ProblemException(Problem.VALIDATION, "minAmount and maxAmount must not be negative");
+        }
+        if (c.minAmount() != null && c.maxAmount() != null && c.minAmount().compareTo(c.maxAmount()) > 0) {
+            throw new ProblemException(Problem.VALIDATION, "minAmount must not be above maxAmount");
+        }
+        if (c.closeFrom() != null && c.closeTo() != null && c.closeFrom().isAfter(c.closeTo())) {
+            throw new ProblemException(Problem.VALIDATION, "closeFrom must not be after closeTo");
+        }
         if (c.status() != null && !List.of("OPEN", "WON", "LOST").contains(c.status())) {
             throw new ProblemException(Problem.VALIDATION, "status must be OPEN, WON or LOST");
         }
