@@ -88,7 +88,7 @@ class GatewayIdentityTest extends AnalyticsTest {
     void malformedParametersAreExplainedWithoutJavaTypes() throws Exception {
         for (String path : List.of("/api/v1/forecast?pipelineId=default&months=abc", "/api/v1/forecast?pipelineId=default&months=1&months=x",
                 "/api/v1/analytics/reconciliation?maxDifferences=%5B%5D", "/api/v1/velocity?pipelineId=default&from=yesterday",
-                "/api/v1/trends?pipelineId=default&interval=fortnight", "/api/v1/forecast")) {
+                "/api/v1/trends?pipelineId=default&interval=fortnight", "/api/v1/forecast/backtest?pipelineId=default&months=%5B%5D")) {
             HttpResponse<String> response = send(GatewayHeaders.relayed("GET", uri(path)));
             assertEquals(400, response.statusCode(), path + ": " + response.body());
             JsonNode problem = mapper.readTree(response.body());
