@@ -81,7 +81,8 @@ public final class BenchRunner {
         report.setting("commit", git(root));
         report.setting("machine", machine());
         report.setting("database", db);
-        report.setting("settings", "write levels " + level.toSeconds() + " s each; " + deals + " deals loaded straight to the topic for queries"
+        writeWarmUp = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup", quick ? "5" : "90")));
+        report.setting("settings", "write warm-up " + writeWarmUp.toSeconds() + " s at 32 clients; write levels " + level.toSeconds() + " s each; " + deals + " deals loaded straight to the topic for queries"
                 + (quick ? " (quick mode)" : ""));
         report.setting("command", "./dealflow bench" + (db.equals("postgres") ? " --db postgres" : "") + (quick ? " --quick" : ""));
 
@@ -198,7 +199,8 @@ public final class BenchRunner {
         HttpLoad direct = new HttpLoad(pipeline, relay);
         java.util.function.IntFunction<HttpLoad.Call> create = i -> new HttpLoad.Call("POST", "/api/v1/deals",
                 "{\"title\": \"Bench " + i + "\", \"amount\": {\"value\": \"" + (100 + i % 9000) + ".00\", \"currency\": \"EUR\"}, \"ownerId\": \"bench-" + (i % 20) + "\"}");
-        new HttpLoad(gateway, token).run("warm-up", 8, Duration.ofSeconds(Math.max(2, level.toSeconds() / 2)), create);
+        // the write path is deep (Spring, Axon, H2, Kafka): the JIT compiler keeps working for a minute or two of load
+        new HttpLoad(gateway, token).run("warm-up", 32, writeWarmUp, create);
         Latency atThirtyTwo = null;
         Map<String, Long> cpuBefore = cpu();
         long t0 = System.nanoTime();
@@ -218,6 +220,7 @@ public final class BenchRunner {
     }
 
     private double writeRate;
+    private Duration writeWarmUp;
 
     private void baselines(String kafka, String jdbcUrl, String jdbcUser, Duration level) throws Exception {
         double producer = Baselines.kafkaProducer(kafka, "bench-baseline", 700, level);

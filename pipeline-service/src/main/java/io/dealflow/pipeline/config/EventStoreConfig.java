@@ -1,6 +1,7 @@
 package io.dealflow.pipeline.config;
 
 import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
@@ -12,6 +13,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -25,6 +27,16 @@ import java.util.List;
  */
 @Configuration
 class EventStoreConfig {
+
+    /**
+     * Connections for the event store and the token store are the ones Spring's transaction holds. Axon's default
+     * wraps them so that every unit of work commits (or rolls back) the connection itself; Spring already does that,
+     * and the unit-of-work commit would end a shared transaction after every command (see GroupCommit).
+     */
+    @Bean
+    ConnectionProvider connectionProvider(DataSource dataSource) {
+        return new SpringDataSourceConnectionProvider(dataSource);
+    }
 
     @Bean
     EventStorageEngine eventStorageEngine(Serializer defaultSerializer,

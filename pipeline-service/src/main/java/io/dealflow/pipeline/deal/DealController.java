@@ -10,6 +10,7 @@ import io.dealflow.pipeline.config.Actor;
 import io.dealflow.pipeline.web.CleanText;
 import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;
+import io.dealflow.pipeline.write.GroupCommit;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
@@ -50,9 +51,11 @@ class DealController {
     private final DealCreation creation;
     private final IdempotencyKeys keys;
     private final ObjectMapper json;
+    private final GroupCommit writes;
 
     DealController(CommandGateway commands, DealViews views, DealSearch search, DealHistory history,
-                   DealCreation creation, IdempotencyKeys keys, ObjectMapper json) {
+                   DealCreation creation, IdempotencyKeys keys, ObjectMapper json, GroupCommit writes) {
+        this.writes = writes;
         this.commands = commands;
         this.views = views;
         this.search = search;
@@ -85,12 +88,16 @@ class DealController {
         CreateDeal command = new CreateDeal(dealId, body.pipelineId() == null ? DEFAULT_PIPELINE : body.pipelineId(),
                 body.stageId(), body.title(), amount, body.ownerId(), body.source(),
                 body.expectedCloseDate(), body.company(), body.contact());
+        DealView view;
         try {
-            creation.create(command, Actor.metaData(actor), actor, idempotencyKey, requestHash);
+            // one writer per client and key, so a retry racing its original finds the key taken in the same transaction
+            view = writes.run(idempotencyKey == null ? dealId : actor + "\n" + idempotencyKey, () -> {
+                creation.create(command, Actor.metaData(actor), actor, idempotencyKey, requestHash);
+                return load(dealId);
+            });
         } catch (DealCreation.KeyTaken taken) {
             return replay(actor, idempotencyKey, requestHash).orElseThrow();
         }
-        DealView view = load(dealId);
         return ResponseEntity.created(URI.create("/api/v1/deals/" + dealId)).eTag(etag(view)).body(view);
     }
 
@@ -225,9 +232,11 @@ class DealController {
     }
 
     private ResponseEntity<DealView> send(String dealId, Object command, String actor) {
-        load(dealId);
-        commands.sendAndWait(command, Actor.metaData(actor));
-        DealView view = load(dealId);
+        DealView view = writes.run(dealId, () -> {
+            load(dealId);
+            commands.sendAndWait(command, Actor.metaData(actor));
+            return load(dealId);
+        });
         return ResponseEntity.ok().eTag(etag(view)).body(view);
     }
 

@@ -23,8 +23,27 @@ public class PipelineCatalog implements Pipelines {
         this.json = json;
     }
 
+    /** Every command validates against its pipeline: definitions are read at most once per {@link #FRESH_FOR}. */
+    private static final long FRESH_FOR = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
+    private record Cached(PipelineView view, long readAt) {
+    }
+
+    private final java.util.concurrent.ConcurrentMap<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     public Optional<PipelineView> find(String pipelineId) {
+        Cached cached = cache.get(pipelineId);
+        long now = System.nanoTime();
+        if (cached != null && now - cached.readAt() < FRESH_FOR) {
+            return Optional.of(cached.view());
+        }
+        Optional<PipelineView> view = select(pipelineId);
+        view.ifPresent(v -> cache.put(pipelineId, new Cached(v, now)));
+        return view;
+    }
+
+    private Optional<PipelineView> select(String pipelineId) {
         return jdbc.query("select pipeline_id, name, definition, version from pipeline_view where pipeline_id = ?",
                 mapper(), pipelineId).stream().findFirst();
     }
@@ -35,6 +54,7 @@ public class PipelineCatalog implements Pipelines {
     }
 
     void save(String pipelineId, String name, List<Stage> stages, List<String> lostReasons, Instant at, long version) {
+        cache.remove(pipelineId);
         String definition = write(new Definition(stages, lostReasons));
         int updated = jdbc.update("update pipeline_view set name = ?, definition = ?, version = ? where pipeline_id = ?",
                 name, definition, version, pipelineId);
