@@ -44,7 +44,7 @@ public class GroupCommit {
     private volatile boolean running = true;
 
     public GroupCommit(PlatformTransactionManager transactions, MeterRegistry meters,
-                       @Value("${dealflow.group-commit.writers:2}") int writerCount,
+                       @Value("${dealflow.group-commit.writers:1}") int writerCount,
                        @Value("${dealflow.group-commit.max-batch:64}") int maxBatch) {
         this.batch = new TransactionTemplate(transactions);
         this.piece = new TransactionTemplate(transactions);
