@@ -182,6 +182,11 @@ class FrontDoorTest {
         HttpResponse<String> ui = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/docs")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertTrue(ui.statusCode() == 200 || ui.statusCode() == 302 || ui.statusCode() == 307, "docs page: " + ui.statusCode());
+        // a browser follows the redirect without a token: the page and what it loads must open
+        String page = ui.headers().firstValue("Location").map(l -> URI.create("http://localhost:" + port).resolve(l).getPath()).orElse("/api/docs");
+        for (String path : List.of(page, page.replace("index.html", "swagger-initializer.js"), page.replace("index.html", "swagger-ui-bundle.js"))) {
+            assertEquals(200, send("GET", path, null).statusCode(), path);
+        }
         HttpResponse<String> config = send("GET", "/api/docs/gateway/api-docs/swagger-config", null);
         assertEquals(200, config.statusCode(), config.body());
         assertTrue(config.body().contains("/api/docs/pipeline/openapi.json") && config.body().contains("/api/docs/analytics/openapi.yml"), config.body());

@@ -77,6 +77,7 @@ public class RouteTable {
         row(GATEWAY, GET, "/api/docs", null);
         row(GATEWAY, GET, "/api/docs/gateway/api-docs/**", null);
         row(GATEWAY, GET, "/api/docs/events/**", null);
+        row(GATEWAY, GET, "/api/swagger-ui/**", null);
         row(GATEWAY, GET, "/webjars/swagger-ui/**", null);
         row(GATEWAY, GET, "/actuator/health/**", null);
         row(GATEWAY, GET, "/actuator/info", null);
