@@ -1,10 +1,10 @@
 package io.dealflow.bench.run;
 
-import io.dealflow.trust.IdentitySignature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dealflow.bench.auth.LocalTokens;
 import io.dealflow.events.v1.EventTypes;
+import io.dealflow.trust.IdentitySignature;
 
 import java.net.ServerSocket;
 import java.net.URI;

@@ -1,10 +1,8 @@
 package io.dealflow.analytics.admin;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import io.dealflow.analytics.access.RequiresScope;
-import io.dealflow.trust.Scope;
 import io.dealflow.analytics.web.ProblemException;
+import io.dealflow.trust.Scope;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
@@ -13,6 +11,8 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.sql.SQLException;

@@ -1,8 +1,8 @@
 package io.dealflow.analytics.board;
 
 import io.dealflow.analytics.access.RequiresScope;
-import io.dealflow.trust.Scope;
 import io.dealflow.analytics.funnel.FunnelController;
+import io.dealflow.trust.Scope;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;

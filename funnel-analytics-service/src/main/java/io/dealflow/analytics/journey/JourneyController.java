@@ -1,10 +1,10 @@
 package io.dealflow.analytics.journey;
 
 import io.dealflow.analytics.access.RequiresScope;
-import io.dealflow.trust.Scope;
 import io.dealflow.analytics.funnel.FunnelController;
 import io.dealflow.analytics.funnel.FunnelFilter;
 import io.dealflow.analytics.web.ProblemException;
+import io.dealflow.trust.Scope;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;

@@ -1,9 +1,9 @@
 package io.dealflow.analytics.property;
 
-import io.dealflow.analytics.support.GatewayHeaders;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dealflow.analytics.support.EventWriter;
+import io.dealflow.analytics.support.GatewayHeaders;
 import io.dealflow.analytics.support.SharedKafka;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;

@@ -1,8 +1,8 @@
 package io.dealflow.pipeline.admin;
 
 import io.dealflow.pipeline.access.RequiresScope;
-import io.dealflow.trust.Scope;
 import io.dealflow.pipeline.publishing.DealEventPublisher;
+import io.dealflow.trust.Scope;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.springframework.http.ResponseEntity;

@@ -1,9 +1,9 @@
 package io.dealflow.pipeline.attention;
 
 import io.dealflow.pipeline.access.RequiresScope;
-import io.dealflow.trust.Scope;
 import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;
+import io.dealflow.trust.Scope;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;

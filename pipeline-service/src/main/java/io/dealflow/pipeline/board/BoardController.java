@@ -1,10 +1,10 @@
 package io.dealflow.pipeline.board;
 
 import io.dealflow.pipeline.access.RequiresScope;
-import io.dealflow.trust.Scope;
 import io.dealflow.pipeline.pipeline.PipelineCatalog;
 import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;
+import io.dealflow.trust.Scope;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;

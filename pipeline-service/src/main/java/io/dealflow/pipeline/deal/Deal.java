@@ -1,8 +1,8 @@
 package io.dealflow.pipeline.deal;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import io.dealflow.pipeline.pipeline.Pipelines;
 import io.dealflow.pipeline.pipeline.PipelineView;
+import io.dealflow.pipeline.pipeline.Pipelines;
 import io.dealflow.pipeline.pipeline.Stage;
 import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;

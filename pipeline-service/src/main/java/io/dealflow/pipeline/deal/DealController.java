@@ -1,16 +1,16 @@
 package io.dealflow.pipeline.deal;
 
-import io.dealflow.pipeline.access.RequiresScope;
-import io.dealflow.trust.Scope;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dealflow.pipeline.access.RequiresScope;
 import io.dealflow.pipeline.config.Actor;
 import io.dealflow.pipeline.web.CleanText;
 import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;
 import io.dealflow.pipeline.write.GroupCommit;
+import io.dealflow.trust.Scope;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;

@@ -1,10 +1,10 @@
 package io.dealflow.pipeline.pipeline;
 
 import io.dealflow.pipeline.access.RequiresScope;
-import io.dealflow.trust.Scope;
 import io.dealflow.pipeline.config.Actor;
 import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;
+import io.dealflow.trust.Scope;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;

@@ -1,7 +1,7 @@
 package io.dealflow.pipeline.access;
 
-import io.dealflow.pipeline.support.Api;
 import io.dealflow.pipeline.support.Api.Reply;
+import io.dealflow.pipeline.support.Api;
 import io.dealflow.pipeline.support.GatewaySecret;
 import io.dealflow.pipeline.support.IntegrationTest;
 import io.dealflow.trust.IdentitySignature;

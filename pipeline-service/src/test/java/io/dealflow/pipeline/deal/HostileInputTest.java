@@ -1,7 +1,7 @@
 package io.dealflow.pipeline.deal;
 
-import io.dealflow.pipeline.support.Api;
 import io.dealflow.pipeline.support.Api.Reply;
+import io.dealflow.pipeline.support.Api;
 import io.dealflow.pipeline.support.IntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;

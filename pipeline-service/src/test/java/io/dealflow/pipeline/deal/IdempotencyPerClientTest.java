@@ -1,7 +1,7 @@
 package io.dealflow.pipeline.deal;
 
-import io.dealflow.pipeline.support.Api;
 import io.dealflow.pipeline.support.Api.Reply;
+import io.dealflow.pipeline.support.Api;
 import io.dealflow.pipeline.support.IntegrationTest;
 import io.dealflow.pipeline.support.MutableClock;
 import org.junit.jupiter.api.Test;
