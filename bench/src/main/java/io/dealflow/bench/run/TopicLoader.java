@@ -134,6 +134,7 @@ final class TopicLoader {
                       long seq, Instant time, Object payload) throws Exception {
         CloudEvent event = CloudEventBuilder.v1().withId(UUID.randomUUID().toString()).withType(type).withSource(SOURCE)
                 .withSubject(subject).withTime(time.atOffset(ZoneOffset.UTC))
+                .withExtension(EventTypes.RECORDED_TIME_EXTENSION, Instant.now().toString())
                 .withExtension(EventTypes.SEQUENCE_EXTENSION, String.valueOf(seq))
                 .withDataContentType("application/json").withData(json.writeValueAsBytes(payload)).build();
         producer.send(new ProducerRecord<>(EventTypes.TOPIC, subject, event), (metadata, e) -> {

@@ -13,6 +13,11 @@ public final class EventTypes {
     public static final String SOURCE = "/dealflow/pipeline-service";
     /** CloudEvents extension attribute with the aggregate's event sequence number (0, 1, 2 …). */
     public static final String SEQUENCE_EXTENSION = "sequence";
+    /**
+     * CloudEvents extension attribute with the recording time: when the event store appended the event (ISO 8601).
+     * {@code ce_time} is the business time, when it happened; the two differ for imported history.
+     */
+    public static final String RECORDED_TIME_EXTENSION = "recordedtime";
 
     public static final String DEAL_CREATED = "io.dealflow.deal.created.v1";
     public static final String DEAL_UPDATED = "io.dealflow.deal.updated.v1";

@@ -5,8 +5,11 @@ import java.time.Instant;
 /** What a record on the topic turned out to be. */
 public sealed interface DecodedEvent {
 
-    /** A known public event: {@code payload} is one of the {@code io.dealflow.events.v1} records. */
-    record Known(String type, String subject, long sequence, Instant time, Object payload) implements DecodedEvent {
+    /**
+     * A known public event: {@code payload} is one of the {@code io.dealflow.events.v1} records, whose
+     * {@code occurredAt} is its business time; {@code recordedAt} is when the store appended it (freshness).
+     */
+    record Known(String type, String subject, long sequence, Instant recordedAt, Object payload) implements DecodedEvent {
     }
 
     /** A well-formed CloudEvent of a type this version does not know (e.g. a newer one): skipped and counted. */

@@ -16,6 +16,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -59,11 +61,24 @@ public class EventDecoder {
             if (!errors.isEmpty()) {
                 return new DecodedEvent.Poison("violates " + event.getType() + " schema: " + errors);
             }
-            return new DecodedEvent.Known(event.getType(), event.getSubject(), seq, event.getTime().toInstant(),
+            return new DecodedEvent.Known(event.getType(), event.getSubject(), seq, recordedAt(event),
                     json.treeToValue(data, recordType));
         } catch (IOException | RuntimeException e) {
             return new DecodedEvent.Poison("unreadable JSON: " + e.getMessage());
         }
+    }
+
+    /** The recording time; publishers before it was carried set ce_time to it. */
+    private static Instant recordedAt(CloudEvent event) {
+        Object recorded = event.getExtension(EventTypes.RECORDED_TIME_EXTENSION);
+        if (recorded != null) {
+            try {
+                return Instant.parse(recorded.toString());
+            } catch (DateTimeParseException e) {
+                // fall through: the business time is the best remaining guess
+            }
+        }
+        return event.getTime().toInstant();
     }
 
     private JsonSchema schema(String type) {

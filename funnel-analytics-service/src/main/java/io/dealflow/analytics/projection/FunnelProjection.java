@@ -90,8 +90,8 @@ public class FunnelProjection {
                             }
                             default -> tally.duplicates++;
                         }
-                        if (tally.newest == null || known.time().isAfter(tally.newest)) {
-                            tally.newest = known.time();
+                        if (tally.newest == null || known.recordedAt().isAfter(tally.newest)) {
+                            tally.newest = known.recordedAt();
                         }
                     } else if (delivery.event() instanceof DecodedEvent.Unknown) {
                         tally.unknown++;

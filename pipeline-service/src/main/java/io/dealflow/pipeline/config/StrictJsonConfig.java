@@ -42,6 +42,11 @@ public class StrictJsonConfig {
 
     @Bean
     MappingJackson2HttpMessageConverter requestBodies(ObjectMapper mapper) {
+        return new MappingJackson2HttpMessageConverter(forRequests(mapper));
+    }
+
+    /** The mapper for what clients send: bodies and imported files. */
+    public static ObjectMapper forRequests(ObjectMapper mapper) {
         SimpleModule cleanText = new SimpleModule("clean-text").addDeserializer(String.class, new CleanStringDeserializer());
         ObjectMapper requests = mapper.copy().registerModule(cleanText)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -50,7 +55,7 @@ public class StrictJsonConfig {
                 // a date is an ISO string, never a number of days or an empty string
                 .setDefaultLeniency(false);
         requests.coercionConfigFor(LogicalType.DateTime).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
-        return new MappingJackson2HttpMessageConverter(requests);
+        return requests;
     }
 
     private static final class CleanStringDeserializer extends StdScalarDeserializer<String> {

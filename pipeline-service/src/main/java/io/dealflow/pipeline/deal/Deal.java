@@ -12,6 +12,7 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,45 @@ public class Deal {
 
     @CommandHandler
     public Deal(CreateDeal command, Pipelines pipelines, Clock clock) {
+        apply(created(command, pipelines, clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(MoveDealToStage command, Pipelines pipelines, Clock clock) {
+        applyIfAny(moved(command, pipelines, clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(WinDeal command, Clock clock) {
+        apply(won(clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(UpdateDeal command, Clock clock) {
+        applyIfAny(updated(command, clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(ReopenDeal command, Pipelines pipelines, Clock clock) {
+        apply(reopened(command, pipelines, clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(LogActivity command, Clock clock) {
+        apply(activityLogged(command, clock.instant()));
+    }
+
+    @CommandHandler
+    public void handle(LoseDeal command, Pipelines pipelines, Clock clock) {
+        apply(lost(command, pipelines, clock.instant()));
+    }
+
+    /*
+     * The decisions: what each command does to this deal at a given instant, or the problem that forbids it.
+     * Live commands decide at the clock's now; an imported history decides at the instant each step happened.
+     */
+
+    static DealCreated created(CreateDeal command, Pipelines pipelines, Instant at) {
         requireTitle(command.title());
         requireShortText("ownerId", command.ownerId());
         requireShortText("source", command.source());
@@ -55,31 +95,29 @@ public class Deal {
         }
         PipelineView pipeline = pipeline(pipelines, command.pipelineId());
         Stage first = command.stageId() == null ? pipeline.firstStage() : stageOf(pipeline, command.stageId());
-        apply(new DealCreated(command.dealId(), pipeline.id(), command.title().strip(), command.amount(),
+        return new DealCreated(command.dealId(), pipeline.id(), command.title().strip(), command.amount(),
                 blankToNull(command.ownerId()), blankToNull(command.source()), command.expectedCloseDate(),
-                blankToNull(command.company()), blankToNull(command.contact()), StageSnapshot.of(pipeline, first),
-                clock.instant()));
+                blankToNull(command.company()), blankToNull(command.contact()), StageSnapshot.of(pipeline, first), at);
     }
 
-    @CommandHandler
-    public void handle(MoveDealToStage command, Pipelines pipelines, Clock clock) {
+    /** Null when the deal is already in that stage. */
+    DealMovedToStage moved(MoveDealToStage command, Pipelines pipelines, Instant at) {
         requireOpen("move");
         PipelineView pipeline = pipeline(pipelines, pipelineId);
         Stage target = stageOf(pipeline, command.stageId());
         if (target.id().equals(stage.id())) {
-            return;
+            return null;
         }
-        apply(new DealMovedToStage(dealId, pipelineId, stage, StageSnapshot.of(pipeline, target), clock.instant()));
+        return new DealMovedToStage(dealId, pipelineId, stage, StageSnapshot.of(pipeline, target), at);
     }
 
-    @CommandHandler
-    public void handle(WinDeal command, Clock clock) {
+    DealWon won(Instant at) {
         requireOpen("win");
-        apply(new DealWon(dealId, pipelineId, stage, fields.amount(), clock.instant()));
+        return new DealWon(dealId, pipelineId, stage, fields.amount(), at);
     }
 
-    @CommandHandler
-    public void handle(UpdateDeal command, Clock clock) {
+    /** Null when nothing named changes. */
+    DealUpdated updated(UpdateDeal command, Instant at) {
         requireOpen("change");
         Set<String> named = command.fields();
         DealFields v = command.values();
@@ -110,23 +148,19 @@ public class Deal {
         compare(changes, "expectedCloseDate", text(fields.expectedCloseDate()), text(next.expectedCloseDate()));
         compare(changes, "company", fields.company(), next.company());
         compare(changes, "contact", fields.contact(), next.contact());
-        if (!changes.isEmpty()) {
-            apply(new DealUpdated(dealId, pipelineId, changes, next, clock.instant()));
-        }
+        return changes.isEmpty() ? null : new DealUpdated(dealId, pipelineId, changes, next, at);
     }
 
-    @CommandHandler
-    public void handle(ReopenDeal command, Pipelines pipelines, Clock clock) {
+    DealReopened reopened(ReopenDeal command, Pipelines pipelines, Instant at) {
         if (status == DealStatus.OPEN) {
             throw new ProblemException(Problem.DEAL_OPEN, "Deal " + dealId + " is open; only a closed deal can be reopened");
         }
         PipelineView pipeline = pipeline(pipelines, pipelineId);
         Stage target = stageOf(pipeline, command.stageId() == null ? stage.id() : command.stageId());
-        apply(new DealReopened(dealId, pipelineId, status, StageSnapshot.of(pipeline, target), clock.instant()));
+        return new DealReopened(dealId, pipelineId, status, StageSnapshot.of(pipeline, target), at);
     }
 
-    @CommandHandler
-    public void handle(LogActivity command, Clock clock) {
+    ActivityLogged activityLogged(LogActivity command, Instant at) {
         requireOpen("log an activity");
         if (command.kind() == null) {
             throw new ProblemException(Problem.VALIDATION, "kind must be one of CALL, MEETING, EMAIL, NOTE");
@@ -134,12 +168,10 @@ public class Deal {
         if (command.note() != null && command.note().length() > MAX_NOTE) {
             throw new ProblemException(Problem.VALIDATION, "note must be at most " + MAX_NOTE + " characters");
         }
-        apply(new ActivityLogged(dealId, pipelineId, command.activityId(), command.kind(), blankToNull(command.note()),
-                clock.instant()));
+        return new ActivityLogged(dealId, pipelineId, command.activityId(), command.kind(), blankToNull(command.note()), at);
     }
 
-    @CommandHandler
-    public void handle(LoseDeal command, Pipelines pipelines, Clock clock) {
+    DealLost lost(LoseDeal command, Pipelines pipelines, Instant at) {
         requireOpen("lose");
         if (command.reason() == null || command.reason().isBlank() || command.reason().length() > MAX_TEXT) {
             throw new ProblemException(Problem.VALIDATION, "a lost reason of 1–200 characters is required");
@@ -152,7 +184,13 @@ public class Deal {
             throw new ProblemException(Problem.UNKNOWN_LOST_REASON, "'" + command.reason() + "' is not a lost reason of pipeline "
                     + pipelineId, Map.of("allowed", pipeline.lostReasons()));
         }
-        apply(new DealLost(dealId, pipelineId, stage, command.reason(), blankToNull(command.note()), clock.instant()));
+        return new DealLost(dealId, pipelineId, stage, command.reason(), blankToNull(command.note()), at);
+    }
+
+    private static void applyIfAny(Object event) {
+        if (event != null) {
+            apply(event);
+        }
     }
 
     @EventSourcingHandler

@@ -18,7 +18,8 @@ import java.util.Map;
 class DealHistory {
 
     /** One entry: what happened, when, who did it, and what changed. */
-    record Entry(long version, String type, Instant time, String actor, Map<String, Object> changes) {
+    /** {@code time} is when it happened (business time); {@code recordedAt} when the store appended it. */
+    record Entry(long version, String type, Instant time, Instant recordedAt, String actor, Map<String, Object> changes) {
     }
 
     /** A changed value; a null {@code to} means the field was cleared, so nulls are always written. */
@@ -37,10 +38,30 @@ class DealHistory {
         DomainEventStream stream = eventStore.readEvents(dealId, 0);
         while (stream.hasNext()) {
             DomainEventMessage<?> message = stream.next();
-            entries.add(new Entry(message.getSequenceNumber(), type(message.getPayload()), message.getTimestamp(),
-                    Actor.from(message.getMetaData()), changes(message.getPayload())));
+            entries.add(new Entry(message.getSequenceNumber(), type(message.getPayload()), occurredAt(message),
+                    message.getTimestamp(), Actor.from(message.getMetaData()), changes(message.getPayload())));
         }
         return entries;
+    }
+
+    private static Instant occurredAt(DomainEventMessage<?> message) {
+        Object e = message.getPayload();
+        if (e instanceof DealCreated c) {
+            return c.occurredAt();
+        } else if (e instanceof DealMovedToStage m) {
+            return m.occurredAt();
+        } else if (e instanceof DealWon w) {
+            return w.occurredAt();
+        } else if (e instanceof DealLost l) {
+            return l.occurredAt();
+        } else if (e instanceof DealUpdated u) {
+            return u.occurredAt();
+        } else if (e instanceof DealReopened r) {
+            return r.occurredAt();
+        } else if (e instanceof ActivityLogged a) {
+            return a.occurredAt();
+        }
+        return message.getTimestamp();
     }
 
     private static String type(Object event) {

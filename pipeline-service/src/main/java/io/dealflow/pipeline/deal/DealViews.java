@@ -52,6 +52,36 @@ public class DealViews implements StageOccupancy {
                 date(e.expectedCloseDate()), e.company(), e.contact(), e.stage().id(), at, at, at, version);
     }
 
+    /** Stores finished views in one batch: the deals of an imported history, each as its last event left it. */
+    public void insertAll(List<DealView> deals) {
+        jdbc.batchUpdate("""
+                insert into deal_view (deal_id, pipeline_id, title, amount, currency, owner_id, source, expected_close_date,
+                    company, contact, stage_id, status, lost_reason, lost_note, created_at, updated_at, stage_entered_at,
+                    last_activity_at, closed_at, version)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", deals, deals.size(), (statement, d) -> {
+            statement.setString(1, d.dealId());
+            statement.setString(2, d.pipelineId());
+            statement.setString(3, d.title());
+            statement.setBigDecimal(4, new BigDecimal(d.amount().value()));
+            statement.setString(5, d.amount().currency());
+            statement.setString(6, d.ownerId());
+            statement.setString(7, d.source());
+            statement.setDate(8, date(d.expectedCloseDate()));
+            statement.setString(9, d.company());
+            statement.setString(10, d.contact());
+            statement.setString(11, d.stageId());
+            statement.setString(12, d.status());
+            statement.setString(13, d.lostReason());
+            statement.setString(14, d.lostNote());
+            statement.setTimestamp(15, timestamp(d.createdAt()));
+            statement.setTimestamp(16, timestamp(d.updatedAt()));
+            statement.setTimestamp(17, timestamp(d.stageEnteredAt()));
+            statement.setTimestamp(18, timestamp(d.lastActivityAt()));
+            statement.setTimestamp(19, timestamp(d.closedAt()));
+            statement.setLong(20, d.version());
+        });
+    }
+
     void moved(String dealId, String stageId, Instant at, long version) {
         jdbc.update("update deal_view set stage_id = ?, stage_entered_at = ?, updated_at = ?, version = ? where deal_id = ?",
                 stageId, Timestamp.from(at), Timestamp.from(at), version, dealId);
@@ -89,6 +119,10 @@ public class DealViews implements StageOccupancy {
 
     private static Date date(java.time.LocalDate date) {
         return date == null ? null : Date.valueOf(date);
+    }
+
+    private static Timestamp timestamp(Instant at) {
+        return at == null ? null : Timestamp.from(at);
     }
 
     private static DealView map(ResultSet rs, int row) throws SQLException {

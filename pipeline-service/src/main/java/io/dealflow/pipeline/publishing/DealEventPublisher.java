@@ -62,8 +62,9 @@ public class DealEventPublisher {
                 .withType(mapped.type())
                 .withSource(SOURCE)
                 .withSubject(mapped.subject())
-                .withTime(message.getTimestamp().atOffset(ZoneOffset.UTC))
+                .withTime(mapped.occurredAt().atOffset(ZoneOffset.UTC))
                 .withExtension(EventTypes.SEQUENCE_EXTENSION, String.valueOf(message.getSequenceNumber()))
+                .withExtension(EventTypes.RECORDED_TIME_EXTENSION, message.getTimestamp().toString())
                 .withDataContentType("application/json")
                 .withData(serialize(mapped.payload()))
                 .build();

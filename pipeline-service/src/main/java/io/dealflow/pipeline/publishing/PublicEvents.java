@@ -1,5 +1,6 @@
 package io.dealflow.pipeline.publishing;
 
+import io.dealflow.events.v1.DealEvent;
 import io.dealflow.events.v1.EventTypes;
 import io.dealflow.events.v1.Money;
 import io.dealflow.events.v1.PipelineDefined;
@@ -16,6 +17,7 @@ import io.dealflow.pipeline.deal.DealWon;
 import io.dealflow.pipeline.deal.StageSnapshot;
 import io.dealflow.pipeline.pipeline.Stage;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +29,11 @@ public final class PublicEvents {
 
     /** A public event ready to publish: its CloudEvents type, subject (the key) and payload record. */
     public record Mapped(String type, String subject, Object payload) {
+
+        /** Business time: when it happened in the sales process (for an imported history, long before it was stored). */
+        public Instant occurredAt() {
+            return payload instanceof DealEvent deal ? deal.occurredAt() : ((PipelineDefined) payload).occurredAt();
+        }
     }
 
     private PublicEvents() {

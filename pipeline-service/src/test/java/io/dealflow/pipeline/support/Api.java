@@ -57,9 +57,13 @@ public final class Api {
     public Reply unsigned(String method, String path, String body, String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
+                .setHeader("Content-Type", "application/json");
         for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
+            if (headers[i].equalsIgnoreCase("Content-Type")) {
+                request.setHeader(headers[i], headers[i + 1]);
+            } else {
+                request.header(headers[i], headers[i + 1]);
+            }
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         String text = response.body();

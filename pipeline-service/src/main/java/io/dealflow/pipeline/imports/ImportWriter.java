@@ -1,0 +1,83 @@
+package io.dealflow.pipeline.imports;
+
+import io.dealflow.pipeline.config.Actor;
+import io.dealflow.pipeline.deal.DealReplay;
+import io.dealflow.pipeline.deal.DealView;
+import io.dealflow.pipeline.deal.DealViews;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.messaging.MetaData;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Writes a chunk of replayed deals in one transaction: their events appended to the event store in one batch (the
+ * publisher puts them on Kafka from there, as it does every event), their deal_view rows, and the import's counts.
+ * A deal already in the store (written by an earlier attempt of the same import) is left as it is.
+ */
+@Component
+class ImportWriter {
+
+    static final String AGGREGATE_TYPE = "Deal";
+    static final String IMPORT_METADATA_KEY = "importId";
+
+    private final EventStorageEngine store;
+    private final DealViews views;
+    private final ImportJobs jobs;
+    private final NamedParameterJdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+
+    ImportWriter(EventStorageEngine store, DealViews views, ImportJobs jobs, NamedParameterJdbcTemplate jdbc,
+                 PlatformTransactionManager transactions, Clock clock) {
+        this.store = store;
+        this.views = views;
+        this.jobs = jobs;
+        this.jdbc = jdbc;
+        this.transaction = new TransactionTemplate(transactions);
+        this.clock = clock;
+    }
+
+    void write(String importId, String actor, List<DealReplay.Replayed> deals) {
+        transaction.executeWithoutResult(status -> {
+            Set<String> present = present(deals);
+            MetaData metaData = Actor.metaData(actor).and(IMPORT_METADATA_KEY, importId);
+            Instant recordedAt = clock.instant();
+            List<DomainEventMessage<?>> messages = new ArrayList<>(deals.size() * 5);
+            List<DealView> written = new ArrayList<>(deals.size());
+            for (DealReplay.Replayed deal : deals) {
+                String dealId = deal.view().dealId();
+                if (present.contains(dealId)) {
+                    continue;
+                }
+                List<Object> events = deal.events();
+                for (int seq = 0; seq < events.size(); seq++) {
+                    messages.add(new GenericDomainEventMessage<>(AGGREGATE_TYPE, dealId, seq, events.get(seq), metaData,
+                            UUID.randomUUID().toString(), recordedAt));
+                }
+                written.add(deal.view());
+            }
+            store.appendEvents(messages);
+            views.insertAll(written);
+            jobs.written(importId, written.size(), present.size(), messages.size());
+        });
+    }
+
+    private Set<String> present(List<DealReplay.Replayed> deals) {
+        List<String> ids = deals.stream().map(d -> d.view().dealId()).toList();
+        return new HashSet<>(jdbc.queryForList("select deal_id from deal_view where deal_id in (:ids)",
+                new MapSqlParameterSource("ids", ids), String.class));
+    }
+}
