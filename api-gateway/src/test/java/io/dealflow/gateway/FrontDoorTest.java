@@ -178,6 +178,18 @@ class FrontDoorTest {
     }
 
     @Test
+    void anImportStreamsFarMoreThanARequestBodyButOnlyForAnAdministrator() throws Exception {
+        byte[] history = new byte[5 << 20];
+        java.util.Arrays.fill(history, (byte) '\n');
+        assertEquals(200, send("POST", "/api/v1/imports", Tokens.token("ops", "admin"), HttpRequest.BodyPublishers.ofByteArray(history),
+                "Content-Type", "application/x-ndjson", "Idempotency-Key", "history-1").statusCode(), "5 MB of history passes");
+        assertProblem(send("POST", "/api/v1/imports", Tokens.token("seller", "deals:write"), HttpRequest.BodyPublishers.ofByteArray(new byte[10]),
+                "Content-Type", "application/x-ndjson", "Idempotency-Key", "history-2"), 403, "forbidden");
+        assertProblem(send("POST", "/api/v1/deals", Tokens.token("ops", "admin deals:write"), HttpRequest.BodyPublishers.ofByteArray(history),
+                "Content-Type", "application/json"), 413, "payload-too-large");
+    }
+
+    @Test
     void oneDocsPageForTheWholeApiAndTheEventContract() throws Exception {
         HttpResponse<String> ui = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/docs")).build(),
                 HttpResponse.BodyHandlers.ofString());

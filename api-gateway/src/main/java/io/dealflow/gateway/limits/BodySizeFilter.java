@@ -18,19 +18,28 @@ import reactor.core.publisher.Mono;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Request bodies above the limit get 413: at once when Content-Length says so, else as soon as the stream exceeds it. */
+/**
+ * Request bodies above the limit get 413: at once when Content-Length says so, else as soon as the stream exceeds it.
+ * An import (a CRM's whole history, streamed) has its own, far larger limit.
+ */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
 class BodySizeFilter implements WebFilter {
 
-    private final long limit;
+    static final String IMPORTS = "/api/v1/imports";
 
-    BodySizeFilter(@Value("${dealflow.max-request-body:1MB}") DataSize limit) {
-        this.limit = limit.toBytes();
+    private final long requestLimit;
+    private final long importLimit;
+
+    BodySizeFilter(@Value("${dealflow.max-request-body:1MB}") DataSize requestLimit,
+                   @Value("${dealflow.max-import-body:4GB}") DataSize importLimit) {
+        this.requestLimit = requestLimit.toBytes();
+        this.importLimit = importLimit.toBytes();
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        long limit = IMPORTS.equals(exchange.getRequest().getPath().value()) ? importLimit : requestLimit;
         long declared = exchange.getRequest().getHeaders().getContentLength();
         if (declared > limit) {
             return Problems.write(exchange.getResponse(), HttpStatus.PAYLOAD_TOO_LARGE, "payload-too-large",

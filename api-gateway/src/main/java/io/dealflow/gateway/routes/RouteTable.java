@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import static org.springframework.http.HttpMethod.DELETE;
 import static org.springframework.http.HttpMethod.GET;
 import static org.springframework.http.HttpMethod.PATCH;
 import static org.springframework.http.HttpMethod.POST;
@@ -56,6 +57,11 @@ public class RouteTable {
         row(PIPELINE, POST, "/api/v1/deals/{dealId}/loss", Scope.DEALS_WRITE);
         row(PIPELINE, POST, "/api/v1/deals/{dealId}/reopen", Scope.DEALS_WRITE);
         row(PIPELINE, POST, "/api/v1/deals/{dealId}/activities", Scope.DEALS_WRITE);
+        // importing history writes the past: an administrator's job
+        row(PIPELINE, POST, "/api/v1/imports", Scope.ADMIN);
+        row(PIPELINE, GET, "/api/v1/imports/{importId}", Scope.ADMIN);
+        row(PIPELINE, DELETE, "/api/v1/imports/{importId}", Scope.ADMIN);
+        row(PIPELINE, GET, "/api/v1/imports/{importId}/rejections", Scope.ADMIN);
         row(PIPELINE, POST, "/api/v1/admin/republish", Scope.ADMIN);
         row(PIPELINE, GET, "/api/v1/admin/store-counts", Scope.ADMIN);
         // the funnel
