@@ -9,6 +9,12 @@ import java.util.List;
 public record DealPlan(String title, BigDecimal amount, String currency, String ownerId, String source, String company,
                        String contact, LocalDate expectedCloseDate, Instant createdAt, List<Step> steps) {
 
+    /** The deal as it stands at {@code at}: what happens later has not happened yet. */
+    public DealPlan asOf(Instant at) {
+        return new DealPlan(title, amount, currency, ownerId, source, company, contact, expectedCloseDate, createdAt,
+                steps.stream().filter(step -> !step.at().isAfter(at)).toList());
+    }
+
     /** Something that happens to the deal at {@code at}. */
     public sealed interface Step {
         Instant at();
