@@ -8,6 +8,7 @@ create table import_job (
     pipeline_id      varchar(64)   not null,
     default_currency varchar(3),
     status           varchar(16)   not null,
+    attempt          integer       not null,
     bytes_total      bigint        not null,
     bytes_read       bigint        not null,
     lines_read       bigint        not null,

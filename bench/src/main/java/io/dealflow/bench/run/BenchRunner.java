@@ -3,6 +3,9 @@ package io.dealflow.bench.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dealflow.bench.auth.LocalTokens;
+import io.dealflow.bench.workload.DealPlan;
+import io.dealflow.bench.workload.HistoryFile;
+import io.dealflow.bench.workload.SalesWorld;
 import io.dealflow.events.v1.EventTypes;
 import io.dealflow.trust.IdentitySignature;
 
@@ -139,15 +142,22 @@ public final class BenchRunner {
 
             // --queries-only: the read side alone, for large worlds (1M deals) where the rest would only add time
             boolean queriesOnly = options.containsKey("queries-only");
-            if (!queriesOnly) {
+            // --imports-only: the bulk import and its baseline alone
+            boolean importsOnly = options.containsKey("imports-only");
+            if (!queriesOnly && !importsOnly) {
                 writePath(gateway, pipeline, token, level);
                 baselines(kafka, jdbcUrl, jdbcUser, level);
                 freshness(gateway, analytics, token, quick ? 30 : 150, 500);
                 freshness(gateway, analytics, token, quick ? 30 : 150, 1000);
             }
-            queries(kafka, analytics, deals, quick);
-            if (!queriesOnly) {
+            if (!importsOnly) {
+                queries(kafka, analytics, deals, quick);
+            }
+            if (!queriesOnly && !importsOnly) {
                 replay(kafka, analytics);
+            }
+            if (!queriesOnly) {
+                imports(gateway, analytics, token, jdbcUrl, jdbcUser, importDeals(quick));
             }
             for (ServiceProcess p : processes) {
                 report.add("footprint", "RSS after the run: " + p.name, p.rssMib() + " MiB", null, "-Xmx1g");
@@ -168,7 +178,7 @@ public final class BenchRunner {
         report.write(results);
         if (!options.containsKey("quick")) {
             // a full run replaces the latest figures; a read-side run keeps its own file per world size
-            Path docs = root.resolve(options.containsKey("queries-only")
+            Path docs = options.containsKey("imports-only") ? root.resolve("docs/benchmarks-import-" + db + ".md") : root.resolve(options.containsKey("queries-only")
                     ? "docs/benchmarks-read-side-" + db + "-" + deals + ".md" : "docs/benchmarks-latest-" + db + ".md");
             Files.writeString(docs, report.markdown());
         }
@@ -258,6 +268,78 @@ public final class BenchRunner {
 
     private double writeRate;
     private Duration writeWarmUp;
+
+    private int importDeals(boolean quick) {
+        return Integer.parseInt(options.getOrDefault("import-deals", quick ? "5000" : "100000"));
+    }
+
+    /**
+     * A six-month world of {@code deals} deals imported through the gateway as one NDJSON file: the server's own
+     * write rate (job start to finish), the whole round trip, and how long until the funnel counts every deal;
+     * beside it the same events as rows of the event store's shape, batch-inserted with plain JDBC.
+     */
+    private void imports(String gateway, String analytics, String token, String jdbcUrl, String jdbcUser, int deals) throws Exception {
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        List<DealPlan> world = SalesWorld.lastSixMonths(7, now).deals(deals).stream().map(d -> d.asOf(now)).toList();
+        byte[] file = HistoryFile.bytes(world, "bench-");
+        long before = funnelDeals(analytics);
+        long events = world.stream().mapToLong(d -> 1 + d.steps().size()).sum();
+        long start = System.nanoTime();
+        HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/imports?mode=all-or-nothing"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/x-ndjson")
+                .header("Idempotency-Key", "bench-import-" + UUID.randomUUID())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(file)).build(), HttpResponse.BodyHandlers.ofString());
+        if (accepted.statusCode() != 202) {
+            throw new IllegalStateException("import refused: " + accepted.statusCode() + " " + accepted.body());
+        }
+        double uploadSeconds = (System.nanoTime() - start) / 1e9;
+        String importId = json.readTree(accepted.body()).get("importId").asText();
+        JsonNode job;
+        while (true) {
+            job = json.readTree(http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/imports/" + importId))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body());
+            if (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.get("status").asText())) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        double roundTrip = (System.nanoTime() - start) / 1e9;
+        if (!job.get("status").asText().equals("SUCCEEDED")) {
+            throw new IllegalStateException("import did not succeed: " + job);
+        }
+        double serverSeconds = Duration.between(Instant.parse(job.get("startedAt").asText()),
+                Instant.parse(job.get("finishedAt").asText())).toMillis() / 1000.0;
+        report.add("import", "import of " + deals + " deals (" + events + " events, " + file.length / 1_048_576 + " MiB NDJSON), all-or-nothing",
+                String.format(Locale.ROOT, "%.0f deals/s, %.0f events/s", deals / serverSeconds, events / serverSeconds),
+                ">= 5000 deals/s", String.format(Locale.ROOT, "check + write %.1f s on the server; upload %.1f s; round trip %.1f s",
+                        serverSeconds, uploadSeconds, roundTrip));
+        long visible = System.nanoTime();
+        awaitFunnelDeals(analytics, before + deals);
+        report.add("import", "imported deals all counted in the funnel", String.format(Locale.ROOT, "%.1f s after the import finished",
+                (System.nanoTime() - visible) / 1e9), null, "publisher to Kafka, then the projection");
+        double raw = Baselines.jdbcBatchInsert(jdbcUrl, jdbcUser, "", events, 1_000);
+        report.add("import", "baseline: raw JDBC batch insert of the same number of event-store-shaped rows",
+                String.format(Locale.ROOT, "%.0f rows/s", raw), null, "one connection, 1,000 rows per batch and commit");
+        report.add("import", "import event rate ÷ raw JDBC batch rate", String.format(Locale.ROOT, "%.0f %%", 100 * events / serverSeconds / raw),
+                null, null);
+    }
+
+    private void awaitFunnelDeals(String analytics, long deals) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (funnelDeals(analytics) >= deals) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the funnel never counted " + deals + " deals");
+    }
+
+    private long funnelDeals(String analytics) throws Exception {
+        HttpResponse<String> funnel = http.send(relayed("GET", analytics + "/api/v1/funnel?pipelineId=default").build(),
+                HttpResponse.BodyHandlers.ofString());
+        return funnel.statusCode() == 200 ? json.readTree(funnel.body()).get("totals").get("deals").asLong() : 0;
+    }
 
     private void baselines(String kafka, String jdbcUrl, String jdbcUser, Duration level) throws Exception {
         double producer = Baselines.kafkaProducer(kafka, "bench-baseline", 700, level);

@@ -20,7 +20,7 @@ class ImportJobs {
 
     /** What a runner needs to know about an import. */
     record Row(String importId, String subject, String key, String format, String mode, String pipelineId,
-               String defaultCurrency, ImportJob.Status status, Instant updatedAt) {
+               String defaultCurrency, ImportJob.Status status, int attempt, Instant updatedAt) {
     }
 
     private final JdbcTemplate jdbc;
@@ -46,9 +46,9 @@ class ImportJobs {
         Timestamp now = Timestamp.from(clock.instant());
         int inserted = jdbc.update("""
                 insert into import_job (import_id, subject, idem_key, format, mode, pipeline_id, default_currency, status,
-                    bytes_total, bytes_read, lines_read, deals_written, deals_present, events_written, rejected,
+                    attempt, bytes_total, bytes_read, lines_read, deals_written, deals_present, events_written, rejected,
                     cancel_requested, created_at, updated_at)
-                select ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, 0, 0, 0, 0, 0, 0, false, ?, ?
+                select ?, ?, ?, ?, ?, ?, ?, 'QUEUED', 1, ?, 0, 0, 0, 0, 0, 0, false, ?, ?
                 where not exists (select 1 from import_job where subject = ? and idem_key = ?)""",
                 importId, subject, key, format, mode, pipelineId, defaultCurrency, bytes, now, now, subject, key);
         return inserted == 1;
@@ -57,7 +57,7 @@ class ImportJobs {
     /** A failed, cancelled or abandoned import queued again with a new copy of its file; what it wrote stays. */
     void requeue(String importId, String format, String mode, String defaultCurrency, long bytes) {
         jdbc.update("""
-                update import_job set format = ?, mode = ?, default_currency = ?, status = 'QUEUED', bytes_total = ?,
+                update import_job set format = ?, mode = ?, default_currency = ?, status = 'QUEUED', attempt = attempt + 1, bytes_total = ?,
                     bytes_read = 0, lines_read = 0, deals_written = 0, deals_present = 0, events_written = 0, rejected = 0,
                     cancel_requested = false, failure = null, started_at = null, finished_at = null, updated_at = ?
                 where import_id = ?""", format, mode, defaultCurrency, bytes, Timestamp.from(clock.instant()), importId);
@@ -144,7 +144,7 @@ class ImportJobs {
     private static Row row(ResultSet rs, int n) throws SQLException {
         return new Row(rs.getString("import_id"), rs.getString("subject"), rs.getString("idem_key"), rs.getString("format"),
                 rs.getString("mode"), rs.getString("pipeline_id"), rs.getString("default_currency"),
-                ImportJob.Status.valueOf(rs.getString("status")), instant(rs, "updated_at"));
+                ImportJob.Status.valueOf(rs.getString("status")), rs.getInt("attempt"), instant(rs, "updated_at"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -174,7 +174,7 @@ class ImportRunner implements AutoCloseable {
                 } else if (writing) {
                     pending.add(replayed);
                     if (pending.size() >= chunk) {
-                        writer.write(job.importId(), job.subject(), pending);
+                        writer.write(job.importId(), job.subject(), pending, job.attempt() > 1);
                         pending.clear();
                     }
                 }
@@ -188,7 +188,7 @@ class ImportRunner implements AutoCloseable {
                 }
             }
             if (writing && !pending.isEmpty()) {
-                writer.write(job.importId(), job.subject(), pending);
+                writer.write(job.importId(), job.subject(), pending, job.attempt() > 1);
             }
             keep(job, refused, kept);
             boolean cancelRequested = jobs.progress(job.importId(), counted.count, pass.lines, pass.rejected);

@@ -1,6 +1,7 @@
 package io.dealflow.pipeline.imports;
 
 import io.dealflow.pipeline.config.Actor;
+import io.dealflow.pipeline.config.TimeOrderedIdentifierFactory;
 import io.dealflow.pipeline.deal.DealReplay;
 import io.dealflow.pipeline.deal.DealView;
 import io.dealflow.pipeline.deal.DealViews;
@@ -8,7 +9,6 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.messaging.MetaData;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -20,12 +20,12 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Writes a chunk of replayed deals in one transaction: their events appended to the event store in one batch (the
  * publisher puts them on Kafka from there, as it does every event), their deal_view rows, and the import's counts.
- * A deal already in the store (written by an earlier attempt of the same import) is left as it is.
+ * A deal already in the store (written by an earlier attempt of the same import) is left as it is; only a later
+ * attempt looks for such deals, as a first attempt cannot find any (its deal ids are its own).
  */
 @Component
 class ImportWriter {
@@ -50,9 +50,9 @@ class ImportWriter {
         this.clock = clock;
     }
 
-    void write(String importId, String actor, List<DealReplay.Replayed> deals) {
+    void write(String importId, String actor, List<DealReplay.Replayed> deals, boolean earlierAttempts) {
         transaction.executeWithoutResult(status -> {
-            Set<String> present = present(deals);
+            Set<String> present = earlierAttempts ? present(deals) : Set.of();
             MetaData metaData = Actor.metaData(actor).and(IMPORT_METADATA_KEY, importId);
             Instant recordedAt = clock.instant();
             List<DomainEventMessage<?>> messages = new ArrayList<>(deals.size() * 5);
@@ -65,7 +65,7 @@ class ImportWriter {
                 List<Object> events = deal.events();
                 for (int seq = 0; seq < events.size(); seq++) {
                     messages.add(new GenericDomainEventMessage<>(AGGREGATE_TYPE, dealId, seq, events.get(seq), metaData,
-                            UUID.randomUUID().toString(), recordedAt));
+                            TimeOrderedIdentifierFactory.next().toString(), recordedAt));
                 }
                 written.add(deal.view());
             }
@@ -76,8 +76,11 @@ class ImportWriter {
     }
 
     private Set<String> present(List<DealReplay.Replayed> deals) {
-        List<String> ids = deals.stream().map(d -> d.view().dealId()).toList();
-        return new HashSet<>(jdbc.queryForList("select deal_id from deal_view where deal_id in (:ids)",
-                new MapSqlParameterSource("ids", ids), String.class));
+        String[] ids = deals.stream().map(d -> d.view().dealId()).toArray(String[]::new);
+        return new HashSet<>(jdbc.getJdbcTemplate().query(connection -> {
+            var statement = connection.prepareStatement("select deal_id from deal_view where deal_id = any (?)");
+            statement.setArray(1, connection.createArrayOf("varchar", ids));
+            return statement;
+        }, (rs, n) -> rs.getString(1)));
     }
 }

@@ -307,6 +307,13 @@ class ImportApiTest extends IntegrationTest {
         assertEquals(0, stillQueued.get("progress").get("dealsWritten").asLong());
         assertEquals(0, dealsFrom(source + "-q").size());
 
+        Reply resumed = post("cancel-big-" + source, "?mode=skip-invalid", NDJSON, big.toString());
+        assertEquals(202, resumed.status(), "a cancelled import goes on when posted again");
+        JsonNode finished = awaitFinished(resumed.body().get("importId").asText());
+        assertEquals("SUCCEEDED", finished.get("status").asText(), finished.toString());
+        assertEquals(written, finished.get("progress").get("dealsPresent").asLong(), "what the first attempt wrote is kept, not written twice");
+        assertEquals(20_000 - written, finished.get("progress").get("dealsWritten").asLong());
+
         Reply late = api().call("DELETE", "/api/v1/imports/" + queued.body().get("importId").asText(), null);
         assertEquals(409, late.status());
         assertNotNull(late.type());
