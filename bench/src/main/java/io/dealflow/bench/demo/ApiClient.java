@@ -2,8 +2,6 @@ package io.dealflow.bench.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dealflow.bench.workload.DealPlan;
 
 import java.io.IOException;
 import java.net.URI;
@@ -35,27 +33,30 @@ public final class ApiClient {
         return json.readTree(response.body());
     }
 
-    /** Creates the deal and plays its steps; returns the deal id. */
-    public String play(DealPlan plan) throws IOException, InterruptedException {
-        ObjectNode body = json.createObjectNode();
-        body.put("title", plan.title());
-        body.putObject("amount").put("value", plan.amount().toPlainString()).put("currency", plan.currency());
-        body.put("ownerId", plan.ownerId());
-        body.put("source", plan.source());
-        body.put("company", plan.company());
-        body.put("contact", plan.contact());
-        body.put("expectedCloseDate", plan.expectedCloseDate().toString());
-        String id = post("/api/v1/deals", body.toString()).get("dealId").asText();
-        for (DealPlan.Step step : plan.steps()) {
-            if (step instanceof DealPlan.Move move) {
-                post("/api/v1/deals/" + id + "/moves", "{\"stageId\":\"" + move.stageId() + "\"}");
-            } else if (step instanceof DealPlan.Win) {
-                post("/api/v1/deals/" + id + "/win", "{}");
-            } else if (step instanceof DealPlan.Lose lose) {
-                post("/api/v1/deals/" + id + "/loss", "{\"reason\":\"" + lose.reason() + "\"}");
-            }
+    /** Posts a history file to {@code POST /api/v1/imports} under {@code key}; the job as first answered (202, or 200 when known). */
+    public JsonNode startImport(byte[] ndjson, String key, String mode) throws IOException, InterruptedException {
+        HttpResponse<String> response = send(request("/api/v1/imports?mode=" + mode).POST(HttpRequest.BodyPublishers.ofByteArray(ndjson))
+                .header("Content-Type", "application/x-ndjson").header("Idempotency-Key", key).build());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("POST /api/v1/imports answered " + response.statusCode() + ": " + response.body());
         }
-        return id;
+        return json.readTree(response.body());
+    }
+
+    /** Polls the import until it has finished; its final state. */
+    public JsonNode awaitImport(String importId, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode job = get("/api/v1/imports/" + importId);
+            String status = job.get("status").asText();
+            if (status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("CANCELLED")) {
+                return job;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("import " + importId + " still " + status + " after " + timeout);
+            }
+            Thread.sleep(100);
+        }
     }
 
     public JsonNode post(String path, String body) throws IOException, InterruptedException {

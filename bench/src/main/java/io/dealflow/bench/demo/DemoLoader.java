@@ -1,16 +1,20 @@
 package io.dealflow.bench.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.dealflow.bench.workload.DealPlan;
+import io.dealflow.bench.workload.HistoryFile;
 import io.dealflow.bench.workload.SalesWorld;
 
+import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
-/** Loads the demo sales world through the gateway, once: a system that already has deals is left alone. */
+/**
+ * Loads the demo sales world, six months of history up to now, through the gateway's import: every view then has
+ * real shapes (time in stage, cohorts, slipped close dates, a forecast with a past to backtest). Only into an empty
+ * system, and under one import key, so loading again changes nothing.
+ */
 public final class DemoLoader {
 
     private DemoLoader() {
@@ -22,21 +26,15 @@ public final class DemoLoader {
             System.out.println("Demo data: deals exist already, nothing loaded.");
             return;
         }
-        List<DealPlan> plans = SalesWorld.lastSixMonths(seed, Instant.now()).deals(deals);
-        AtomicInteger done = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<String>> results = plans.stream().map(plan -> pool.submit(() -> {
-                String id = api.play(plan);
-                done.incrementAndGet();
-                return id;
-            })).toList();
-            for (Future<String> result : results) {
-                result.get();
-            }
-        } finally {
-            pool.shutdownNow();
+        Instant now = Instant.now();
+        List<DealPlan> world = SalesWorld.lastSixMonths(seed, now).deals(deals).stream().map(d -> d.asOf(now)).toList();
+        JsonNode job = api.startImport(HistoryFile.bytes(world, "demo-"), "demo-world-" + seed + "-" + deals, "all-or-nothing");
+        job = api.awaitImport(job.get("importId").asText(), Duration.ofMinutes(10));
+        if (!job.get("status").asText().equals("SUCCEEDED")) {
+            throw new IOException("the demo import did not succeed: " + job);
         }
-        System.out.println("Demo data: loaded " + done.get() + " deals through " + gateway + ".");
+        JsonNode progress = job.get("progress");
+        System.out.println("Demo data: " + progress.get("dealsWritten").asLong() + " deals with six months of history imported"
+                + (progress.get("dealsWritten").asLong() == 0 ? " before (nothing new)" : "") + " through " + gateway + ".");
     }
 }

@@ -3,6 +3,7 @@ package io.dealflow.bench.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dealflow.bench.auth.LocalTokens;
+import io.dealflow.bench.demo.ApiClient;
 import io.dealflow.bench.workload.DealPlan;
 import io.dealflow.bench.workload.HistoryFile;
 import io.dealflow.bench.workload.SalesWorld;
@@ -285,24 +286,10 @@ public final class BenchRunner {
         long before = funnelDeals(analytics);
         long events = world.stream().mapToLong(d -> 1 + d.steps().size()).sum();
         long start = System.nanoTime();
-        HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/imports?mode=all-or-nothing"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/x-ndjson")
-                .header("Idempotency-Key", "bench-import-" + UUID.randomUUID())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(file)).build(), HttpResponse.BodyHandlers.ofString());
-        if (accepted.statusCode() != 202) {
-            throw new IllegalStateException("import refused: " + accepted.statusCode() + " " + accepted.body());
-        }
+        ApiClient api = new ApiClient(gateway, token);
+        JsonNode accepted = api.startImport(file, "bench-import-" + UUID.randomUUID(), "all-or-nothing");
         double uploadSeconds = (System.nanoTime() - start) / 1e9;
-        String importId = json.readTree(accepted.body()).get("importId").asText();
-        JsonNode job;
-        while (true) {
-            job = json.readTree(http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/imports/" + importId))
-                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body());
-            if (List.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.get("status").asText())) {
-                break;
-            }
-            Thread.sleep(100);
-        }
+        JsonNode job = api.awaitImport(accepted.get("importId").asText(), Duration.ofMinutes(30));
         double roundTrip = (System.nanoTime() - start) / 1e9;
         if (!job.get("status").asText().equals("SUCCEEDED")) {
             throw new IllegalStateException("import did not succeed: " + job);
