@@ -1,5 +1,7 @@
 package io.dealflow.pipeline.config;
 
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
@@ -18,6 +20,17 @@ public class AxonConfig {
     @Bean
     public CorrelationDataProvider actorCorrelation() {
         return new SimpleCorrelationDataProvider(Actor.METADATA_KEY);
+    }
+
+    /**
+     * The seller's views (deal_view, pipeline_view) are kept in the command's own transaction: a view that cannot be
+     * written fails the command (nothing stored), never a 2xx with a stale view (Axon's default logs and goes on).
+     */
+    @Bean
+    public ConfigurerModule viewsFailTheirCommand() {
+        return configurer -> configurer.eventProcessing()
+                .registerListenerInvocationErrorHandler("deal-views", c -> PropagatingErrorHandler.instance())
+                .registerListenerInvocationErrorHandler("pipeline-views", c -> PropagatingErrorHandler.instance());
     }
 
     @Bean

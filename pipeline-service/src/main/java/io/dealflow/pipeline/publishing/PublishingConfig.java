@@ -1,11 +1,13 @@
 package io.dealflow.pipeline.publishing;
 
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
 
 @Configuration
 class PublishingConfig {
@@ -17,10 +19,18 @@ class PublishingConfig {
                 .registerListenerInvocationErrorHandler(DealEventPublisher.GROUP, c -> PropagatingErrorHandler.instance());
     }
 
+    /**
+     * The topic keeps every event for ever: a consumer that rebuilds from the start must find the whole history, as the
+     * event store holds it. Set on an existing topic too (spring.kafka.admin.modify-topic-configs).
+     */
     @Bean
     NewTopic dealEventsTopic(@Value("${dealflow.topic}") String topic,
                              @Value("${dealflow.topic-partitions}") int partitions,
                              @Value("${dealflow.topic-replicas:1}") short replicas) {
-        return new NewTopic(topic, partitions, replicas);
+        return TopicBuilder.name(topic).partitions(partitions).replicas(replicas)
+                .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)
+                .config(TopicConfig.RETENTION_MS_CONFIG, "-1")
+                .config(TopicConfig.RETENTION_BYTES_CONFIG, "-1")
+                .build();
     }
 }
