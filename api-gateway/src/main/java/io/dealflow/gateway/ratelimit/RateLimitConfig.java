@@ -1,18 +1,19 @@
 package io.dealflow.gateway.ratelimit;
 
-import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+
+import java.time.Clock;
 
 @Configuration
 class RateLimitConfig {
 
     @Bean
-    RateLimitStore rateLimitStore(RateLimitProperties properties, ObjectProvider<ReactiveStringRedisTemplate> redis) {
+    ClientLimiter clientLimiter(RateLimitProperties properties, ApplicationContext context) {
         if (properties.redisUrl() != null && !properties.redisUrl().isBlank()) {
-            return new RedisRateLimitStore(redis.getObject(), properties.window());
+            return new RedisTokenBuckets(properties, context);
         }
-        return new InMemoryRateLimitStore();
+        return new InMemoryTokenBuckets(properties, Clock.systemUTC());
     }
 }

@@ -12,11 +12,11 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 import java.net.InetSocketAddress;
-import java.time.Clock;
 
 /**
- * Fixed-window rate limit per client (the token's subject, or the caller's address without a token).
- * Over the limit: 429 problem+json with Retry-After. If the counter store fails, requests are let through.
+ * Rate limit per client (the token's subject, or the caller's address without a token): a token bucket, so a client
+ * gets {@code limit} requests in any {@code window} (see {@link ClientLimiter}). Over the limit: 429 problem+json with
+ * Retry-After (the time one request's credit takes to come back). If Redis fails, requests are let through.
  */
 @Component
 class RateLimitFilter implements GlobalFilter, Ordered {
@@ -24,12 +24,14 @@ class RateLimitFilter implements GlobalFilter, Ordered {
     private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
 
     private final RateLimitProperties properties;
-    private final RateLimitStore store;
-    private final Clock clock = Clock.systemUTC();
+    private final ClientLimiter limiter;
+    private final long retryAfterSeconds;
 
-    RateLimitFilter(RateLimitProperties properties, RateLimitStore store) {
+    RateLimitFilter(RateLimitProperties properties, ClientLimiter limiter) {
         this.properties = properties;
-        this.store = store;
+        this.limiter = limiter;
+        long perRequest = 1000L * properties.limit();
+        this.retryAfterSeconds = Math.max(1, (properties.window().toMillis() + perRequest - 1) / perRequest);
     }
 
     @Override
@@ -37,26 +39,24 @@ class RateLimitFilter implements GlobalFilter, Ordered {
         if (!properties.enabled()) {
             return chain.filter(exchange);
         }
-        long windowMillis = properties.window().toMillis();
-        long now = clock.millis();
-        long window = now / windowMillis;
         return exchange.getPrincipal().map(p -> "sub:" + p.getName()).defaultIfEmpty("ip:" + address(exchange))
-                .flatMap(client -> store.count(client, window)
+                .flatMap(client -> limiter.take(client)
                         .onErrorResume(e -> {
                             log.warn("Rate-limit store unavailable, letting the request through: {}", e.toString());
-                            return Mono.just(0L);
+                            return Mono.just(new ClientLimiter.Decision(true, -1));
                         })
-                        .flatMap(count -> {
+                        .flatMap(decision -> {
                             exchange.getResponse().getHeaders().set("X-RateLimit-Limit", String.valueOf(properties.limit()));
-                            exchange.getResponse().getHeaders().set("X-RateLimit-Remaining", String.valueOf(Math.max(0, properties.limit() - count)));
-                            if (count <= properties.limit()) {
+                            if (decision.remaining() >= 0) {
+                                exchange.getResponse().getHeaders().set("X-RateLimit-Remaining", String.valueOf(decision.remaining()));
+                            }
+                            if (decision.allowed()) {
                                 return chain.filter(exchange);
                             }
-                            long retryAfter = Math.max(1, ((window + 1) * windowMillis - now + 999) / 1000);
-                            exchange.getResponse().getHeaders().set("Retry-After", String.valueOf(retryAfter));
+                            exchange.getResponse().getHeaders().set("Retry-After", String.valueOf(retryAfterSeconds));
                             return Problems.write(exchange.getResponse(), HttpStatus.TOO_MANY_REQUESTS, "rate-limited",
                                     "More than " + properties.limit() + " requests in " + properties.window().toSeconds()
-                                            + " s; retry after " + retryAfter + " s");
+                                            + " s; retry after " + retryAfterSeconds + " s");
                         }));
     }
 
