@@ -35,8 +35,8 @@ public class FunnelProjection {
     public record Delivery(int partition, DecodedEvent event) {
     }
 
-    /** What applying one event did. */
-    enum Result { APPLIED, APPLIED_AFTER_GAP, DUPLICATE, ORPHAN }
+    /** What applying one event did; PARKED: it waits for an earlier event of its deal. */
+    enum Result { APPLIED, DUPLICATE, PARKED }
 
     /** What a batch did, summed over its partitions. */
     public record Summary(int applied, int duplicates, int unknown, int deadLetters, int gaps) {
@@ -76,18 +76,16 @@ public class FunnelProjection {
                     }
                 }
                 Map<String, DealState> deals = DealStateStore.load(c, dealIds);
+                PendingEvents pending = PendingEvents.load(c, dealIds);
 
                 Tallies counters = new Tallies();
                 deals.values().forEach(d -> counters.add(d, -1));
                 for (Delivery delivery : deliveries) {
                     PartitionCounts tally = partitions.computeIfAbsent(delivery.partition(), p -> new PartitionCounts());
                     if (delivery.event() instanceof DecodedEvent.Known known) {
-                        switch (apply(c, known, deals)) {
+                        switch (apply(c, known, deals, pending)) {
                             case APPLIED -> tally.applied++;
-                            case APPLIED_AFTER_GAP -> {
-                                tally.applied++;
-                                tally.gaps++;
-                            }
+                            case PARKED -> tally.gaps++;
                             default -> tally.duplicates++;
                         }
                         if (tally.newest == null || known.recordedAt().isAfter(tally.newest)) {
@@ -101,6 +99,7 @@ public class FunnelProjection {
                 }
                 deals.values().forEach(d -> counters.add(d, 1));
                 DealStateStore.save(c, deals.values());
+                pending.save(c, Instant.now());
                 TallyCells.Created created = counters.write(c, cells);
                 for (var entry : partitions.entrySet()) {
                     progress(c, entry.getKey(), entry.getValue());
@@ -124,34 +123,45 @@ public class FunnelProjection {
     }
 
     /**
-     * Applies one event. An event whose sequence number is not newer than the deal's last applied one is a
-     * duplicate and changes nothing; one that skips numbers is applied and counted as a gap.
+     * Applies one event in its deal's order. An event whose sequence number the deal has applied already is a duplicate
+     * and changes nothing; one that comes before the events preceding it (or before the deal's creation) waits in
+     * pending_event and is applied as soon as they have been. Each applied event lets the events waiting for it follow.
      */
-    private Result apply(Connection c, DecodedEvent.Known event, Map<String, DealState> deals) throws SQLException {
+    private Result apply(Connection c, DecodedEvent.Known event, Map<String, DealState> deals, PendingEvents pending)
+            throws SQLException {
         Object payload = event.payload();
         if (payload instanceof PipelineDefined p) {
             return pipelineDefined(c, p, event.sequence()) ? Result.APPLIED : Result.DUPLICATE;
         }
         DealEvent e = (DealEvent) payload;
         DealState deal = deals.get(e.dealId());
-        if (e instanceof DealCreated created) {
-            if (deal.exists()) {
-                return Result.DUPLICATE;
-            }
-            deal.created(created, event.sequence());
-            return Result.APPLIED;
-        }
-        if (!deal.exists()) {
-            return Result.ORPHAN;
-        }
-        if (event.sequence() <= deal.lastSeq) {
+        if (deal.exists() && event.sequence() <= deal.lastSeq) {
             return Result.DUPLICATE;
         }
-        boolean gap = event.sequence() > deal.lastSeq + 1;
-        if (gap) {
-            deal.gaps++;
+        boolean next = deal.exists() ? event.sequence() == deal.lastSeq + 1 : e instanceof DealCreated;
+        if (!next) {
+            if (!pending.park(event)) {
+                return Result.DUPLICATE;
+            }
+            if (deal.exists()) {
+                deal.gaps++;
+                deal.dirty = true;
+            }
+            return Result.PARKED;
         }
-        if (e instanceof DealMovedToStage m) {
+        applyInOrder(e, event.sequence(), deal);
+        for (DecodedEvent.Known waiting = pending.takeNext(e.dealId(), deal.lastSeq + 1); waiting != null;
+             waiting = pending.takeNext(e.dealId(), deal.lastSeq + 1)) {
+            applyInOrder((DealEvent) waiting.payload(), waiting.sequence(), deal);
+        }
+        pending.dropUpTo(e.dealId(), deal.lastSeq);
+        return Result.APPLIED;
+    }
+
+    private static void applyInOrder(DealEvent e, long seq, DealState deal) {
+        if (e instanceof DealCreated created) {
+            deal.created(created, seq);
+        } else if (e instanceof DealMovedToStage m) {
             deal.moved(m);
         } else if (e instanceof DealWon w) {
             deal.won(w);
@@ -160,11 +170,10 @@ public class FunnelProjection {
         } else if (e instanceof DealReopened r) {
             deal.reopened(r);
         } else if (e instanceof DealUpdated u) {
-            deal.updated(u, event.sequence());
+            deal.updated(u, seq);
         }
-        deal.lastSeq = event.sequence();
+        deal.lastSeq = seq;
         deal.dirty = true;
-        return gap ? Result.APPLIED_AFTER_GAP : Result.APPLIED;
     }
 
     /** Empties the read model, for a rebuild from the start of the topic. */
@@ -172,7 +181,7 @@ public class FunnelProjection {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             for (String table : List.of("tally", "tally_key", "tally_group", "stage_visit", "deal_amount", "close_date_change", "deal",
-                    "pipeline_stage", "pipeline_state", "partition_progress")) {
+                    "pending_event", "pipeline_stage", "pipeline_state", "partition_progress")) {
                 update(c, "delete from " + table);
             }
             c.commit();
