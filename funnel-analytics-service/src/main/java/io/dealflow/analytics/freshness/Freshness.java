@@ -5,9 +5,13 @@ import io.micronaut.serde.annotation.Serdeable;
 import java.time.Instant;
 import java.util.List;
 
-/** How far behind the topic the read model is. */
+/**
+ * How far behind the topic the read model is. {@code waitingEvents}: events that came before an earlier event of their
+ * deal and wait for it ({@code oldestWaitingSince}: since when the longest-waiting one waits).
+ */
 @Serdeable
-public record Freshness(Instant asOf, Long newestEventAgeMillis, long totalLag, List<PartitionLag> partitions) {
+public record Freshness(Instant asOf, Long newestEventAgeMillis, long totalLag, long waitingEvents, Instant oldestWaitingSince,
+                        List<PartitionLag> partitions) {
 
     /** {@code lag} = end offset − committed offset; null when the broker could not be asked. */
     @Serdeable

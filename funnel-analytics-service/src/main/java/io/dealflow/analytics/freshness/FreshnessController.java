@@ -53,13 +53,22 @@ public class FreshnessController {
     @Get
     public Freshness freshness() throws SQLException {
         Map<Integer, Progress> progress = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select partition_id, newest_event_at, applied_events, duplicate_events, skipped_events,"
-                     + " dead_letters, gap_events from partition_progress")) {
-            while (rs.next()) {
-                Timestamp t = rs.getTimestamp(2);
-                progress.put(rs.getInt(1), new Progress(t == null ? null : t.toInstant(), rs.getLong(3), rs.getLong(4),
-                        rs.getLong(5), rs.getLong(6), rs.getLong(7)));
+        long waiting;
+        Instant oldestWaiting;
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("select partition_id, newest_event_at, applied_events, duplicate_events, skipped_events,"
+                    + " dead_letters, gap_events from partition_progress")) {
+                while (rs.next()) {
+                    Timestamp t = rs.getTimestamp(2);
+                    progress.put(rs.getInt(1), new Progress(t == null ? null : t.toInstant(), rs.getLong(3), rs.getLong(4),
+                            rs.getLong(5), rs.getLong(6), rs.getLong(7)));
+                }
+            }
+            try (ResultSet rs = s.executeQuery("select count(*), min(parked_at) from pending_event")) {
+                rs.next();
+                waiting = rs.getLong(1);
+                Timestamp since = rs.getTimestamp(2);
+                oldestWaiting = since == null ? null : since.toInstant();
             }
         }
         Map<Integer, Long> end = new HashMap<>();
@@ -99,6 +108,6 @@ public class FreshnessController {
             rows.add(new Freshness.PartitionLag(id, endOffset, committedOffset, lag, p.newest(), p.applied(), p.duplicates(),
                     p.unknown(), p.deadLetters(), p.gaps()));
         }
-        return new Freshness(newest, newest == null ? null : clock.millis() - newest.toEpochMilli(), totalLag, rows);
+        return new Freshness(newest, newest == null ? null : clock.millis() - newest.toEpochMilli(), totalLag, waiting, oldestWaiting, rows);
     }
 }

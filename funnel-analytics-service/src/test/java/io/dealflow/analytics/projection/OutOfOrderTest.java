@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Per-deal order, whatever the topic's order: an event that comes before an earlier event of its deal waits and is
@@ -93,5 +94,9 @@ class OutOfOrderTest extends AnalyticsTest {
         assertEquals(2, stages.get(1).get("timeInStageHours").get("visits").asLong(), "A's and B's stays in Qualified ended");
         assertEquals((3.0 + 6.0) / 2, stages.get(1).get("timeInStageHours").get("mean").asDouble(), 1e-9,
                 "A: 2 h → 5 h, B: 3 h → 9 h, in business time");
+        JsonNode freshness = get("/api/v1/analytics/freshness").body();
+        // at least C's seq 2 (the topic is shared with the other test classes, whose deals this read model sees too)
+        assertTrue(freshness.get("waitingEvents").asLong() >= 1, "C's seq 2 waits, visibly: " + freshness);
+        assertTrue(freshness.hasNonNull("oldestWaitingSince"));
     }
 }
