@@ -64,6 +64,7 @@ public class RouteTable {
         row(PIPELINE, GET, "/api/v1/imports/{importId}/rejections", Scope.ADMIN);
         row(PIPELINE, POST, "/api/v1/admin/republish", Scope.ADMIN);
         row(PIPELINE, GET, "/api/v1/admin/store-counts", Scope.ADMIN);
+        row(PIPELINE, GET, "/api/v1/admin/deals/{dealId}/events", Scope.ADMIN);
         // the funnel
         row(ANALYTICS, GET, "/api/v1/funnel", Scope.ANALYTICS_READ);
         row(ANALYTICS, GET, "/api/v1/funnel/phases", Scope.ANALYTICS_READ);

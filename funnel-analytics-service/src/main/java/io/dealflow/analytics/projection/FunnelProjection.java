@@ -31,9 +31,14 @@ import java.util.TreeMap;
 @Singleton
 public class FunnelProjection {
 
-    /** A decoded record and the partition it came from; poison has already been parked on the dead-letter topic. */
+    /**
+     * A decoded record and the partition it came from; poison has already been parked on the dead-letter topic.
+     * {@link #FROM_STORE}: fetched from pipeline-service's store, not read from a partition.
+     */
     public record Delivery(int partition, DecodedEvent event) {
     }
+
+    public static final int FROM_STORE = -1;
 
     /** What applying one event did; PARKED: it waits for an earlier event of its deal. */
     enum Result { APPLIED, DUPLICATE, PARKED }
@@ -102,6 +107,9 @@ public class FunnelProjection {
                 pending.save(c, Instant.now());
                 TallyCells.Created created = counters.write(c, cells);
                 for (var entry : partitions.entrySet()) {
+                    if (entry.getKey() == FROM_STORE) {
+                        continue;
+                    }
                     progress(c, entry.getKey(), entry.getValue());
                 }
                 c.commit();
