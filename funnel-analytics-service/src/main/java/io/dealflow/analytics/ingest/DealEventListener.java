@@ -19,8 +19,9 @@ import java.util.List;
  */
 @KafkaListener(groupId = "${dealflow.consumer-group:funnel-analytics}", clientId = DealEventListener.CLIENT_ID,
         threadsValue = "${dealflow.projection.threads}", offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.SYNC, batch = true,
-        errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_EXPONENTIALLY_ON_ERROR, retryCount = 1000,
-                retryDelay = "200ms"),
+        // a batch fails here only while the database does not answer (Ingestion parks records that cannot be applied):
+        // try again every second for as long as that lasts, never skipping
+        errorStrategy = @ErrorStrategy(value = ErrorStrategyValue.RETRY_ON_ERROR, retryCount = Integer.MAX_VALUE, retryDelay = "1s"),
         // here, not under kafka.consumers.*: that configuration is looked up by group id, which is configurable
         properties = {
             @Property(name = ConsumerConfig.MAX_POLL_RECORDS_CONFIG, value = "${dealflow.projection.batch-size}"),

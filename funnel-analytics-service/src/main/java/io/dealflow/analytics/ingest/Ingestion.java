@@ -65,7 +65,7 @@ public class Ingestion {
         }
         lock.readLock().lock();
         try {
-            FunnelProjection.Summary summary = projection.apply(deliveries);
+            FunnelProjection.Summary summary = applyParkingWhatCannotBeApplied(records, deliveries);
             batchSizes.record(deliveries.size());
             applied.increment(summary.applied());
             duplicates.increment(summary.duplicates());
@@ -79,6 +79,55 @@ public class Ingestion {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /**
+     * Applies the batch in one transaction. If that fails while the database answers, some record in it cannot be
+     * applied (it passed the schema, but the read model cannot hold it): the records are then applied one by one, and
+     * the one that fails goes to the dead-letter topic with the reason while the others are applied. If the database
+     * does not answer, nothing is parked: the failure goes back to the listener, which tries the batch again a second
+     * later, for as long as it takes.
+     */
+    private FunnelProjection.Summary applyParkingWhatCannotBeApplied(List<ConsumerRecord<String, byte[]>> records,
+                                                                     List<FunnelProjection.Delivery> deliveries) {
+        try {
+            return projection.apply(deliveries);
+        } catch (RuntimeException batchFailure) {
+            if (!projection.databaseAnswers()) {
+                throw batchFailure;
+            }
+            log.warn("A batch of {} records failed while the database answers: applying them one by one", deliveries.size(), batchFailure);
+        }
+        int applied = 0, duplicates = 0, unknown = 0, dead = 0, gaps = 0;
+        for (int i = 0; i < deliveries.size(); i++) {
+            try {
+                FunnelProjection.Summary one = projection.apply(List.of(deliveries.get(i)));
+                applied += one.applied();
+                duplicates += one.duplicates();
+                unknown += one.unknown();
+                dead += one.deadLetters();
+                gaps += one.gaps();
+            } catch (RuntimeException e) {
+                if (!projection.databaseAnswers()) {
+                    throw e;
+                }
+                ConsumerRecord<String, byte[]> record = records.get(i);
+                String reason = "could not be applied: " + rootCause(e);
+                log.warn("Dead-lettering {}/{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+                deadLetters.park(record, reason);
+                dead++;
+            }
+        }
+        return new FunnelProjection.Summary(applied, duplicates, unknown, dead, gaps);
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(root.getMessage());
+        return root.getClass().getSimpleName() + ": " + (message.length() > 500 ? message.substring(0, 500) + "..." : message);
     }
 
     /** Runs {@code work} while no batch is being applied by this instance. */

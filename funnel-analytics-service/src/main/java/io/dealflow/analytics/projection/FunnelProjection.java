@@ -184,6 +184,15 @@ public class FunnelProjection {
         deal.dirty = true;
     }
 
+    /** Whether the read model's database answers at all: tells a record that cannot be applied from an outage. */
+    public boolean databaseAnswers() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     /** Empties the read model, for a rebuild from the start of the topic. */
     public void truncate() {
         try (Connection c = dataSource.getConnection()) {

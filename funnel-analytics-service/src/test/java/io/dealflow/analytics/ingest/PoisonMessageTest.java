@@ -30,7 +30,10 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Unreadable records go to the dead-letter topic with the reason; unknown newer types are skipped; consumption goes on. */
+/**
+ * Unreadable records, and records that fail while applied, go to the dead-letter topic with the reason; unknown newer
+ * types are skipped; consumption goes on with the rest of the batch.
+ */
 @MicronautTest
 class PoisonMessageTest extends AnalyticsTest {
 
@@ -42,6 +45,7 @@ class PoisonMessageTest extends AnalyticsTest {
         String bad2 = "no-headers-" + UUID.randomUUID();
         String bad3 = "schema-" + UUID.randomUUID();
         String bad4 = "too-long-" + UUID.randomUUID();
+        String bad5 = "overflow-" + UUID.randomUUID();
         String good = UUID.randomUUID().toString();
         StageInfo lead = new StageInfo("lead", "Lead", 0, 10, "AWARENESS");
         try (EventWriter writer = new EventWriter()) {
@@ -64,6 +68,9 @@ class PoisonMessageTest extends AnalyticsTest {
             // valid but for an owner longer than the contract allows (and the read model stores): parked, not retried forever
             writer.send(EventTypes.DEAL_CREATED, bad4, 0, now, new DealCreated(bad4, pipeline, "Long owner", new Money("5.00", "EUR"),
                     "o".repeat(201), null, null, null, null, lead, now, "u"));
+            // valid for the contract, but an amount beyond what the read model's numeric column holds: fails while applied
+            writer.send(EventTypes.DEAL_CREATED, bad5, 0, now, new DealCreated(bad5, pipeline, "Huge", new Money("100000000000000000000.00", "EUR"),
+                    null, null, null, null, null, lead, now, "u"));
             writer.send(EventTypes.DEAL_CREATED.replace(".v1", ".v7"), UUID.randomUUID().toString(), 0, now, Map.of("future", true));
             writer.send(EventTypes.DEAL_CREATED, good, 0, now, new DealCreated(good, pipeline, "Good", new Money("5.00", "EUR"),
                     null, null, null, null, null, lead, now, "u"));
@@ -71,8 +78,9 @@ class PoisonMessageTest extends AnalyticsTest {
 
         await("/api/v1/funnel?pipelineId=" + pipeline, r -> r.status() == 200 && r.body().get("totals").get("deals").asLong() == 1);
 
-        Map<String, String> reasons = deadLetters(Set.of(bad1, bad2, bad3, bad4));
-        assertEquals(Set.of(bad1, bad2, bad3, bad4), reasons.keySet(), "all four poison records parked");
+        Map<String, String> reasons = deadLetters(Set.of(bad1, bad2, bad3, bad4, bad5));
+        assertEquals(Set.of(bad1, bad2, bad3, bad4, bad5), reasons.keySet(), "all five poison records parked");
+        assertTrue(reasons.get(bad5).contains("could not be applied"), reasons.get(bad5));
         assertTrue(reasons.get(bad1).contains("unreadable JSON"), reasons.get(bad1));
         assertTrue(reasons.get(bad2).contains("not a CloudEvent"), reasons.get(bad2));
         assertTrue(reasons.get(bad3).contains("schema"), reasons.get(bad3));
