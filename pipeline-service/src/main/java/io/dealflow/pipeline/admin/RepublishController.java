@@ -2,6 +2,8 @@ package io.dealflow.pipeline.admin;
 
 import io.dealflow.pipeline.access.RequiresScope;
 import io.dealflow.pipeline.publishing.DealEventPublisher;
+import io.dealflow.pipeline.web.Problem;
+import io.dealflow.pipeline.web.ProblemException;
 import io.dealflow.trust.Scope;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.StreamingEventProcessor;
@@ -31,7 +33,14 @@ class RepublishController {
         StreamingEventProcessor publisher = processing.eventProcessor(DealEventPublisher.GROUP, StreamingEventProcessor.class)
                 .orElseThrow(() -> new IllegalStateException("no publishing processor"));
         publisher.shutdownAsync().join();
-        publisher.resetTokens();
+        try {
+            publisher.resetTokens();
+        } catch (RuntimeException e) {
+            // whatever failed, the publisher goes on from where it was: events written meanwhile must still go out
+            publisher.start();
+            throw new ProblemException(Problem.PUBLISHER_NOT_RESET, "The publisher could not go back to the start ("
+                    + e.getClass().getSimpleName() + "); it goes on publishing from where it was. Try again later.");
+        }
         publisher.start();
         return ResponseEntity.accepted().body(Map.of("processor", DealEventPublisher.GROUP, "status", "re-publishing from the start of the store"));
     }

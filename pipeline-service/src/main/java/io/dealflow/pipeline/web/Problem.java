@@ -25,6 +25,7 @@ public enum Problem {
     NOT_FOUND(HttpStatus.NOT_FOUND, "not-found", "Not found"),
     METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "Method not allowed"),
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type"),
+    PUBLISHER_NOT_RESET(HttpStatus.CONFLICT, "publisher-not-reset", "Publisher not reset"),
     IMPORT_NOT_FOUND(HttpStatus.NOT_FOUND, "import-not-found", "Import not found"),
     IMPORT_FINISHED(HttpStatus.CONFLICT, "import-finished", "Import already finished"),
     IMPORT_TOO_LARGE(HttpStatus.PAYLOAD_TOO_LARGE, "payload-too-large", "Import too large"),
