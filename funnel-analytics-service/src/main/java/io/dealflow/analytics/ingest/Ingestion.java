@@ -1,5 +1,6 @@
 package io.dealflow.analytics.ingest;
 
+import io.dealflow.analytics.projection.ConcurrentApplication;
 import io.dealflow.analytics.projection.FunnelProjection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -9,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -93,7 +95,7 @@ public class Ingestion {
         try {
             return projection.apply(deliveries);
         } catch (RuntimeException batchFailure) {
-            if (!projection.databaseAnswers()) {
+            if (!projection.databaseAnswers() || !isAboutTheData(batchFailure)) {
                 throw batchFailure;
             }
             log.warn("A batch of {} records failed while the database answers: applying them one by one", deliveries.size(), batchFailure);
@@ -108,7 +110,7 @@ public class Ingestion {
                 dead += one.deadLetters();
                 gaps += one.gaps();
             } catch (RuntimeException e) {
-                if (!projection.databaseAnswers()) {
+                if (!projection.databaseAnswers() || !isAboutTheData(e)) {
                     throw e;
                 }
                 ConsumerRecord<String, byte[]> record = records.get(i);
@@ -119,6 +121,24 @@ public class Ingestion {
             }
         }
         return new FunnelProjection.Summary(applied, duplicates, unknown, dead, gaps);
+    }
+
+    /**
+     * Whether a failure says something about the records rather than about the moment: a data exception (SQL state
+     * class 22: too long, out of range), a constraint the data breaks (class 23, but for a duplicate key, which is a
+     * concurrent insert), or an error outside the database. A concurrent change of the same deal is the moment's.
+     */
+    private static boolean isAboutTheData(Throwable failure) {
+        for (Throwable e = failure; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e instanceof ConcurrentApplication) {
+                return false;
+            }
+            if (e instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                return state.startsWith("22") || (state.startsWith("23") && !state.equals("23505"));
+            }
+        }
+        return true;
     }
 
     private static String rootCause(Throwable e) {

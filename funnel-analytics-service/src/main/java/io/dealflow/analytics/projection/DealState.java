@@ -85,6 +85,8 @@ final class DealState {
     Instant closedAt;
     String lostReason;
     long lastSeq;
+    /** The last applied sequence as read from the table: the save only goes through if it is still that. */
+    long storedSeq = -1;
     int gaps;
     String createdMonth;
     String createdWeek;

@@ -63,6 +63,7 @@ final class DealStateStore {
                 d.closedAt = instant(rs.getTimestamp(14));
                 d.lostReason = rs.getString(15);
                 d.lastSeq = rs.getLong(16);
+                d.storedSeq = d.lastSeq;
                 d.gaps = rs.getInt(17);
                 d.createdMonth = rs.getString(18);
                 d.createdWeek = rs.getString(19);
@@ -118,7 +119,7 @@ final class DealStateStore {
                 update deal set pipeline_id = ?, status = ?, stage_id = ?, stage_position = ?, max_position = ?, stage_probability = ?,
                     owner_id = ?, source = ?, amount = ?, currency = ?, expected_close = ?, created_at = ?, closed_at = ?, lost_reason = ?,
                     last_seq = ?, gaps = ?, created_month = ?, created_week = ?, won_cycle_seconds = ?, close_slips = ?
-                where deal_id = ?""")) {
+                where deal_id = ? and last_seq = ?""")) {
             for (DealState d : changed) {
                 PreparedStatement s = d.stored ? update : insert;
                 int i = 0;
@@ -143,10 +144,17 @@ final class DealStateStore {
                 s.setObject(++i, d.wonCycleSeconds, Types.BIGINT);
                 s.setInt(++i, d.closeSlips);
                 s.setString(++i, d.dealId);
+                if (d.stored) {
+                    s.setLong(++i, d.storedSeq);
+                }
                 s.addBatch();
             }
             insert.executeBatch();
-            update.executeBatch();
+            for (int count : update.executeBatch()) {
+                if (count == 0) {
+                    throw new ConcurrentApplication();
+                }
+            }
         }
         saveVisits(c, changed);
         try (PreparedStatement amounts = c.prepareStatement(
