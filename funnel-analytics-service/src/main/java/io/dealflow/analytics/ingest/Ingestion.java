@@ -75,7 +75,7 @@ public class Ingestion {
             parked.increment(summary.deadLetters());
             gaps.increment(summary.gaps());
             if (summary.gaps() > 0) {
-                log.warn("{} event(s) arrived after a gap in their deal's sequence: see /api/v1/analytics/reconciliation", summary.gaps());
+                log.warn("{} event(s) came before an earlier event of their deal and wait for it (waitingEvents in /api/v1/analytics/freshness)", summary.gaps());
             }
             return summary;
         } finally {
