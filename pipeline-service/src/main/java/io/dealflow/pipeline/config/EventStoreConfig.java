@@ -43,14 +43,13 @@ class EventStoreConfig {
     }
 
     /**
-     * The event store as Axon configures it, but its reader looks for new events every {@code fetchDelay} (25 ms)
-     * when nothing woke it. Axon wakes it when a unit of work commits; under group commit that is before the shared
-     * transaction commits, so the wake-up finds nothing yet and only the next look (1 s by default) would find it.
+     * The event store as Axon configures it, but its readers are woken when appended events are committed (see
+     * {@link CommitWakingEventStore}); {@code fetchDelay} is how often a reader looks when nothing woke it.
      */
     @Bean
-    EmbeddedEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration,
+    CommitWakingEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration,
                                   @Value("${dealflow.event-store.fetch-delay-ms:25}") long fetchDelay) {
-        return EmbeddedEventStore.builder()
+        return (CommitWakingEventStore) CommitWakingEventStore.wakingBuilder()
                 .storageEngine(storageEngine)
                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
                 .spanFactory(configuration.getComponent(EventBusSpanFactory.class))

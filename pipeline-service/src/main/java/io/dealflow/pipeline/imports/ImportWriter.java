@@ -1,6 +1,7 @@
 package io.dealflow.pipeline.imports;
 
 import io.dealflow.pipeline.config.Actor;
+import io.dealflow.pipeline.config.CommitWakingEventStore;
 import io.dealflow.pipeline.config.TimeOrderedIdentifierFactory;
 import io.dealflow.pipeline.deal.DealReplay;
 import io.dealflow.pipeline.deal.DealView;
@@ -34,15 +35,17 @@ class ImportWriter {
     static final String IMPORT_METADATA_KEY = "importId";
 
     private final EventStorageEngine store;
+    private final CommitWakingEventStore readers;
     private final DealViews views;
     private final ImportJobs jobs;
     private final NamedParameterJdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final Clock clock;
 
-    ImportWriter(EventStorageEngine store, DealViews views, ImportJobs jobs, NamedParameterJdbcTemplate jdbc,
+    ImportWriter(EventStorageEngine store, CommitWakingEventStore readers, DealViews views, ImportJobs jobs, NamedParameterJdbcTemplate jdbc,
                  PlatformTransactionManager transactions, Clock clock) {
         this.store = store;
+        this.readers = readers;
         this.views = views;
         this.jobs = jobs;
         this.jdbc = jdbc;
@@ -70,6 +73,7 @@ class ImportWriter {
                 written.add(deal.view());
             }
             store.appendEvents(messages);
+            readers.wakeReadersOnCommit();
             views.insertAll(written);
             jobs.written(importId, written.size(), present.size(), messages.size());
         });

@@ -1,0 +1,142 @@
+package io.dealflow.pipeline.config;
+
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingEventStream;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The embedded event store, with its readers woken when appended events are really committed.
+ * <p>
+ * Axon wakes the store's reader when a unit of work commits. Inside a transaction Spring manages (every command runs
+ * in the group commit's shared one) that is before the database commit: the reader found nothing and looked again
+ * only after the fetch delay. Worse, Axon's pooled streaming processor (the Kafka publisher) asks its stream for an
+ * availability callback, and without one it polls every 500 ms — on average a quarter of a second between a 2xx and
+ * the event on Kafka. Here the wake-up waits for the database commit, and the streams offer the callback: after a
+ * commit the reader fetches, and a stream that was told about a commit waits briefly for the reader to have it.
+ */
+public class CommitWakingEventStore extends EmbeddedEventStore {
+
+    private static final Object WAKE_SCHEDULED = new Object();
+    private static final int WAIT_FOR_FETCH_MS = 100;
+
+    private final Set<WakeableStream> streams = ConcurrentHashMap.newKeySet();
+
+    CommitWakingEventStore(Builder builder) {
+        super(builder);
+    }
+
+    @Override
+    protected void afterCommit(List<? extends EventMessage<?>> events) {
+        wakeReadersOnCommit();
+    }
+
+    /** Wakes the readers once the current transaction commits (at once outside one): for events appended past Axon's bus. */
+    public void wakeReadersOnCommit() {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            wake();
+            return;
+        }
+        if (TransactionSynchronizationManager.hasResource(WAKE_SCHEDULED)) {
+            return;
+        }
+        TransactionSynchronizationManager.bindResource(WAKE_SCHEDULED, Boolean.TRUE);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(WAKE_SCHEDULED);
+                if (status == STATUS_COMMITTED) {
+                    wake();
+                }
+            }
+        });
+    }
+
+    private void wake() {
+        super.afterCommit(List.of());
+        streams.forEach(WakeableStream::wake);
+    }
+
+    @Override
+    public TrackingEventStream openStream(TrackingToken trackingToken) {
+        return new WakeableStream(super.openStream(trackingToken));
+    }
+
+    private final class WakeableStream implements TrackingEventStream {
+
+        private final TrackingEventStream delegate;
+        private volatile Runnable onAvailable;
+        private volatile boolean woken;
+
+        WakeableStream(TrackingEventStream delegate) {
+            this.delegate = delegate;
+        }
+
+        void wake() {
+            woken = true;
+            Runnable callback = onAvailable;
+            if (callback != null) {
+                callback.run();
+            }
+        }
+
+        @Override
+        public boolean setOnAvailableCallback(Runnable callback) {
+            onAvailable = callback;
+            streams.add(this);
+            return true;
+        }
+
+        @Override
+        public boolean hasNextAvailable(int timeout, TimeUnit unit) throws InterruptedException {
+            if (delegate.hasNextAvailable(timeout, unit)) {
+                return true;
+            }
+            if (woken) {
+                woken = false;
+                return delegate.hasNextAvailable(WAIT_FOR_FETCH_MS, TimeUnit.MILLISECONDS);
+            }
+            return false;
+        }
+
+        @Override
+        public Optional<TrackedEventMessage<?>> peek() {
+            return delegate.peek();
+        }
+
+        @Override
+        public TrackedEventMessage<?> nextAvailable() throws InterruptedException {
+            return delegate.nextAvailable();
+        }
+
+        @Override
+        public void skipMessagesWithPayloadTypeOf(TrackedEventMessage<?> ignoredMessage) {
+            delegate.skipMessagesWithPayloadTypeOf(ignoredMessage);
+        }
+
+        @Override
+        public void close() {
+            streams.remove(this);
+            delegate.close();
+        }
+    }
+
+    /** Builds the store like {@link EmbeddedEventStore#builder()}. */
+    public static Builder wakingBuilder() {
+        return new Builder() {
+            @Override
+            public EmbeddedEventStore build() {
+                return new CommitWakingEventStore(this);
+            }
+        };
+    }
+}
