@@ -97,6 +97,7 @@ final class DealFlowSystem implements AutoCloseable {
         Map<String, String> gateway = new HashMap<>();
         gateway.put("PORT", String.valueOf(gatewayPort));
         gateway.put("AUTH_HS256_SECRET", SECRET);
+        gateway.put("LOCAL_SIGN_IN", "true");
         gateway.put("DEALFLOW_GATEWAY_SECRET", GATEWAY_SECRET);
         gateway.put("PIPELINE_SERVICE_URL", "http://127.0.0.1:" + pipelinePort);
         gateway.put("ANALYTICS_SERVICE_URL", "http://127.0.0.1:" + analyticsPort);

@@ -78,6 +78,12 @@ public class RouteTable {
         row(ANALYTICS, GET, "/api/v1/analytics/reconciliation", Scope.ADMIN);
         row(ANALYTICS, GET, "/api/v1/analytics/admin/rebuild", Scope.ADMIN);
         row(ANALYTICS, POST, "/api/v1/analytics/admin/rebuild", Scope.ADMIN);
+        // public: the web app and how to sign in to it
+        row(GATEWAY, GET, "/", null);
+        row(GATEWAY, GET, "/index.html", null);
+        row(GATEWAY, GET, "/app/**", null);
+        row(GATEWAY, POST, "/app/sign-in/local", null);
+        row(GATEWAY, GET, "/webjars/echarts/**", null);
         // public: the services' OpenAPI documents, the docs UI, the event contract, health and metrics
         row(PIPELINE_DOCS, GET, "/api/docs/pipeline/openapi.json", null);
         row(ANALYTICS_DOCS, GET, "/api/docs/analytics/openapi.yml", null);

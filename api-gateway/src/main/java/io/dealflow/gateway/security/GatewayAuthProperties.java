@@ -23,15 +23,15 @@ public record GatewayAuthProperties(String jwkSetUri, String issuer, String audi
     static final String LOCAL_AUDIENCE = "dealflow";
     static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
-    boolean usesJwkSet() {
+    public boolean usesJwkSet() {
         return jwkSetUri != null && !jwkSetUri.isBlank();
     }
 
-    String expectedIssuer() {
+    public String expectedIssuer() {
         return issuer == null || issuer.isBlank() ? (usesJwkSet() ? null : LOCAL_ISSUER) : issuer;
     }
 
-    String expectedAudience() {
+    public String expectedAudience() {
         return audience == null || audience.isBlank() ? (usesJwkSet() ? null : LOCAL_AUDIENCE) : audience;
     }
 }

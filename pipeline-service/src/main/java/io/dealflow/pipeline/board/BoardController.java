@@ -23,11 +23,17 @@ class BoardController {
 
     @RequiresScope(Scope.DEALS_READ)
     @GetMapping("/api/v1/pipelines/{pipelineId}/board")
-    Board board(@PathVariable String pipelineId, @RequestParam(defaultValue = "20") int dealsPerStage) {
+    Board board(@PathVariable String pipelineId, @RequestParam(defaultValue = "20") int dealsPerStage,
+                @RequestParam(required = false) String ownerId, @RequestParam(required = false) String source) {
         if (dealsPerStage < 0 || dealsPerStage > 200) {
             throw new ProblemException(Problem.VALIDATION, "dealsPerStage must be 0–200");
         }
         return query.board(catalog.find(pipelineId).orElseThrow(() ->
-                new ProblemException(Problem.PIPELINE_NOT_FOUND, "No pipeline with id " + pipelineId)), dealsPerStage);
+                new ProblemException(Problem.PIPELINE_NOT_FOUND, "No pipeline with id " + pipelineId)), dealsPerStage,
+                blankToNull(ownerId), blankToNull(source));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 }

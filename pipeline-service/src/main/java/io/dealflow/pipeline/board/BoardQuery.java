@@ -26,15 +26,25 @@ class BoardQuery {
         this.views = views;
     }
 
-    Board board(PipelineView pipeline, int dealsPerStage) {
+    /** {@code ownerId} and {@code source} narrow the board to one seller's or one channel's deals when not null. */
+    Board board(PipelineView pipeline, int dealsPerStage, String ownerId, String source) {
+        StringBuilder open = new StringBuilder(" from deal_view where pipeline_id = ? and status = 'OPEN'");
+        List<Object> args = new ArrayList<>(List.of(pipeline.id()));
+        if (ownerId != null) {
+            open.append(" and owner_id = ?");
+            args.add(ownerId);
+        }
+        if (source != null) {
+            open.append(" and source = ?");
+            args.add(source);
+        }
         Map<String, Map<String, BigDecimal>> sums = new HashMap<>();
         Map<String, Long> counts = new HashMap<>();
-        jdbc.query("select stage_id, currency, count(*), sum(amount) from deal_view where pipeline_id = ? and status = 'OPEN'"
-                + " group by stage_id, currency", rs -> {
+        jdbc.query("select stage_id, currency, count(*), sum(amount)" + open + " group by stage_id, currency", rs -> {
             String stage = rs.getString(1);
             sums.computeIfAbsent(stage, s -> new TreeMap<>()).put(rs.getString(2).strip(), rs.getBigDecimal(4));
             counts.merge(stage, rs.getLong(3), Long::sum);
-        }, pipeline.id());
+        }, args.toArray());
 
         List<Board.Column> columns = new ArrayList<>();
         for (Stage stage : pipeline.stages()) {
@@ -47,9 +57,15 @@ class BoardQuery {
             });
             columns.add(new Board.Column(stage.id(), stage.name(), stage.probability(), stage.phase().name(),
                     counts.getOrDefault(stage.id(), 0L), amounts,
-                    dealsPerStage == 0 ? List.of() : views.query("select * from deal_view where pipeline_id = ? and stage_id = ?"
-                            + " and status = 'OPEN' order by currency, amount desc, deal_id limit ?", pipeline.id(), stage.id(), dealsPerStage)));
+                    dealsPerStage == 0 ? List.of() : views.query("select *" + open + " and stage_id = ?"
+                            + " order by currency, amount desc, deal_id limit ?", append(args, stage.id(), dealsPerStage))));
         }
         return new Board(pipeline.id(), pipeline.name(), columns);
+    }
+
+    private static Object[] append(List<Object> args, Object... more) {
+        List<Object> all = new ArrayList<>(args);
+        all.addAll(List.of(more));
+        return all.toArray();
     }
 }

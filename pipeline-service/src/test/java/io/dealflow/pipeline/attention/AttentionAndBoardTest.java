@@ -95,6 +95,32 @@ class AttentionAndBoardTest extends IntegrationTest {
         assertEquals(400, api.get("/api/v1/pipelines/" + pipeline + "/board?dealsPerStage=-1").status());
     }
 
+    @Test
+    void boardNarrowsToOneOwnerAndOneSource() throws Exception {
+        Api api = new Api(port);
+        String pipeline = "owners-" + UUID.randomUUID().toString().substring(0, 8);
+        api.post("/api/v1/pipelines", """
+                {"id": "%s", "name": "Owners", "stages": [
+                  {"id": "a", "name": "A", "probability": 50, "phase": "INTEREST"}]}""".formatted(pipeline));
+        create(api, pipeline, "\"stageId\": \"a\", \"ownerId\": \"ann\", \"source\": \"web\"", "10.00", "EUR");
+        create(api, pipeline, "\"stageId\": \"a\", \"ownerId\": \"ann\", \"source\": \"referral\"", "20.00", "EUR");
+        create(api, pipeline, "\"stageId\": \"a\", \"ownerId\": \"bob\", \"source\": \"web\"", "40.00", "EUR");
+
+        JsonNode ann = api.get("/api/v1/pipelines/" + pipeline + "/board?ownerId=ann").body().get("stages").get(0);
+        assertEquals(2, ann.get("count").asLong());
+        assertEquals("30.00", ann.get("amounts").get("EUR").get("total").asText());
+        assertEquals("15.00", ann.get("amounts").get("EUR").get("weighted").asText());
+        assertEquals(2, ann.get("deals").size());
+        JsonNode annFromWeb = api.get("/api/v1/pipelines/" + pipeline + "/board?ownerId=ann&source=web").body().get("stages").get(0);
+        assertEquals(1, annFromWeb.get("count").asLong());
+        assertEquals("10.00", annFromWeb.get("deals").get(0).get("amount").get("value").asText());
+        JsonNode web = api.get("/api/v1/pipelines/" + pipeline + "/board?source=web").body().get("stages").get(0);
+        assertEquals("50.00", web.get("amounts").get("EUR").get("total").asText());
+        assertEquals(0, api.get("/api/v1/pipelines/" + pipeline + "/board?ownerId=nobody").body().get("stages").get(0).get("count").asLong());
+        assertEquals(3, api.get("/api/v1/pipelines/" + pipeline + "/board?ownerId=").body().get("stages").get(0).get("count").asLong(),
+                "an empty filter is no filter");
+    }
+
     private static String create(Api api, String pipeline, String extra) throws Exception {
         return create(api, pipeline, extra, "10.00", "EUR");
     }

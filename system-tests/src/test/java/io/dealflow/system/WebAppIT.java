@@ -1,0 +1,177 @@
+package io.dealflow.system;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A seller's day in the web app, in headless Chromium against the real stack: sign in, create a deal on the board, drag
+ * it to the next stage, move it on from the keyboard, win it on its page, see the board and the funnel change, and
+ * travel back to before the deal existed. Screenshots of each step land in {@code target/screenshots}. Needs Debian's
+ * {@code chromium} and {@code chromium-driver}; without them the test is skipped.
+ */
+class WebAppIT {
+
+    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver"));
+    private static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+    private static DealFlowSystem system;
+    private static WebDriver browser;
+    private static WebDriverWait wait;
+    private int shot;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Browser tests skipped: no " + CHROMIUM + " or " + CHROMEDRIVER + " (apt-get install chromium chromium-driver)");
+        system = DealFlowSystem.start();
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
+        ChromeDriverService driver = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(driver, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    void aSellerWorksADealFromCreationToWinAndSeesTheFunnelFollow() throws Exception {
+        browser.get(system.gateway() + "/");
+        WebElement name = wait.until(d -> d.findElement(By.id("signin-name")));
+        screenshot("sign-in");
+        name.clear();
+        name.sendKeys("ann");
+        new Select(browser.findElement(By.id("signin-role"))).selectByValue("seller");
+        browser.findElement(By.id("sign-in")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#board .column")).size() >= 2);
+        assertTrue(browser.findElement(By.id("who")).getText().contains("ann"));
+
+        long before = funnelTotal("data-deals");
+        long wonBefore = funnelTotal("data-won");
+        LocalDateTime beforeTheDeal = LocalDateTime.now().truncatedTo(ChronoUnit.MINUTES); // the time-travel input has minutes
+
+        browser.get(system.gateway() + "/#/board");
+        wait.until(d -> d.findElements(By.cssSelector("#board .column")).size() >= 2);
+        long secondBefore = count(1);
+        browser.findElement(By.id("new-deal")).click();
+        String title = "Browser deal " + System.nanoTime();
+        WebElement titleInput = wait.until(d -> d.findElement(By.cssSelector("dialog[open] input[name=title]")));
+        titleInput.sendKeys(title);
+        WebElement amount = browser.findElement(By.cssSelector("dialog[open] input[name=amount]"));
+        amount.clear();
+        amount.sendKeys("5000.00");
+        screenshot("new-deal");
+        browser.findElement(By.id("create-deal")).click();
+        WebElement card = wait.until(d -> d.findElement(By.cssSelector("#board .column:nth-child(1) .card[data-title='" + title + "']")));
+        screenshot("created");
+        String dealId = card.getAttribute("data-deal");
+
+        dragToColumn(card, 1);
+        wait.until(d -> !d.findElements(By.cssSelector("#board .column:nth-child(2) .card[data-deal='" + dealId + "']")).isEmpty());
+        assertEquals(secondBefore + 1, count(1), "the second column counts the dragged deal");
+        screenshot("dragged");
+
+        WebElement moved = browser.findElement(By.cssSelector("#board .column:nth-child(2) .card[data-deal='" + dealId + "']"));
+        String thirdStage = browser.findElements(By.cssSelector("#board .column")).get(2).getAttribute("data-stage");
+        new Select(moved.findElement(By.tagName("select"))).selectByValue(thirdStage);
+        wait.until(d -> !d.findElements(By.cssSelector("#board .column:nth-child(3) .card[data-deal='" + dealId + "']")).isEmpty());
+        screenshot("moved-by-keyboard");
+
+        browser.findElement(By.cssSelector(".card[data-deal='" + dealId + "'] a")).click();
+        wait.until(d -> d.findElement(By.id("win"))).click();
+        wait.until(d -> "WON".equals(d.findElement(By.id("deal-status")).getText()));
+        assertTrue(browser.findElement(By.id("history")).getText().contains("ann"), "the history names who did it");
+        screenshot("won");
+
+        browser.get(system.gateway() + "/#/board");
+        wait.until(d -> d.findElements(By.cssSelector("#board .column")).size() >= 3);
+        assertTrue(browser.findElements(By.cssSelector(".card[data-deal='" + dealId + "']")).isEmpty(), "a won deal leaves the board");
+
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (funnelTotal("data-won") != wonBefore + 1 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+        }
+        assertEquals(wonBefore + 1, funnelTotal("data-won"), "the funnel counts the win");
+        assertEquals(before + 1, funnelTotal("data-deals"));
+        screenshot("funnel");
+
+        ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1];",
+                browser.findElement(By.id("funnel-at")), beforeTheDeal.format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm")));
+        browser.findElement(By.cssSelector("#funnel-filters button[type=submit]")).click();
+        wait.until(d -> d.findElement(By.tagName("h1")).getText().contains("as it stood at"));
+        assertEquals(before, Long.parseLong(browser.findElement(By.id("funnel-totals")).getAttribute("data-deals")),
+                "before it existed, the funnel does not know the deal");
+        screenshot("time-travel");
+
+        browser.get(system.gateway() + "/#/forecast");
+        wait.until(d -> d.findElement(By.id("velocity")));
+        assertTrue(browser.findElement(By.id("velocity")).getText().contains("1 won"), browser.findElement(By.id("velocity")).getText());
+        screenshot("forecast");
+        browser.get(system.gateway() + "/#/attention");
+        wait.until(d -> d.findElement(By.tagName("h1")).getText().startsWith("Needs attention"));
+        screenshot("attention");
+    }
+
+    private long funnelTotal(String attribute) {
+        browser.get(system.gateway() + "/#/funnel");
+        browser.navigate().refresh();
+        WebElement totals = wait.until(d -> d.findElement(By.id("funnel-totals")));
+        return Long.parseLong(totals.getAttribute(attribute));
+    }
+
+    private long count(int column) {
+        return Long.parseLong(browser.findElements(By.cssSelector("#board .column")).get(column)
+                .findElement(By.className("count")).getAttribute("data-count"));
+    }
+
+    /** HTML5 drag and drop as the browser fires it (Selenium's mouse actions do not start a native drag in Chromium). */
+    private void dragToColumn(WebElement card, int column) {
+        WebElement target = browser.findElements(By.cssSelector("#board .column")).get(column);
+        ((JavascriptExecutor) browser).executeScript("""
+                const [source, target] = arguments;
+                const data = new DataTransfer();
+                source.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: data}));
+                target.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: data}));
+                target.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: data}));
+                source.dispatchEvent(new DragEvent('dragend', {bubbles: true, dataTransfer: data}));""", card, target);
+    }
+
+    private void screenshot(String step) throws Exception {
+        File file = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(file.toPath(), SCREENSHOTS.resolve(String.format("%02d-%s.png", ++shot, step)), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
