@@ -8,11 +8,15 @@ import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The embedded event store, with its readers woken when appended events are really committed.
@@ -23,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  * availability callback, and without one it polls every 500 ms — on average a quarter of a second between a 2xx and
  * the event on Kafka. Here the wake-up waits for the database commit, and the streams offer the callback: after a
  * commit the reader fetches, and a stream that was told about a commit waits briefly for the reader to have it.
+ * Wake-ups are at least {@code minInterval} apart: each one costs the publisher a batch (a Kafka round trip and a token
+ * commit), so commits that follow each other closely share one.
  */
 public class CommitWakingEventStore extends EmbeddedEventStore {
 
@@ -30,9 +36,18 @@ public class CommitWakingEventStore extends EmbeddedEventStore {
     private static final int WAIT_FOR_FETCH_MS = 100;
 
     private final Set<WakeableStream> streams = ConcurrentHashMap.newKeySet();
+    private final long minIntervalNanos;
+    private final AtomicBoolean wakeScheduled = new AtomicBoolean();
+    private final ScheduledExecutorService waker = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "event-store-waker");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile long lastWake = System.nanoTime();
 
-    CommitWakingEventStore(Builder builder) {
+    CommitWakingEventStore(Builder builder, Duration minInterval) {
         super(builder);
+        this.minIntervalNanos = minInterval.toNanos();
     }
 
     @Override
@@ -43,7 +58,7 @@ public class CommitWakingEventStore extends EmbeddedEventStore {
     /** Wakes the readers once the current transaction commits (at once outside one): for events appended past Axon's bus. */
     public void wakeReadersOnCommit() {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            wake();
+            requestWake();
             return;
         }
         if (TransactionSynchronizationManager.hasResource(WAKE_SCHEDULED)) {
@@ -55,15 +70,30 @@ public class CommitWakingEventStore extends EmbeddedEventStore {
             public void afterCompletion(int status) {
                 TransactionSynchronizationManager.unbindResourceIfPossible(WAKE_SCHEDULED);
                 if (status == STATUS_COMMITTED) {
-                    wake();
+                    requestWake();
                 }
             }
         });
     }
 
+    private void requestWake() {
+        if (wakeScheduled.compareAndSet(false, true)) {
+            long wait = lastWake + minIntervalNanos - System.nanoTime();
+            waker.schedule(this::wake, Math.max(0, wait), TimeUnit.NANOSECONDS);
+        }
+    }
+
     private void wake() {
+        wakeScheduled.set(false);
+        lastWake = System.nanoTime();
         super.afterCommit(List.of());
         streams.forEach(WakeableStream::wake);
+    }
+
+    @Override
+    public void shutDown() {
+        waker.shutdownNow();
+        super.shutDown();
     }
 
     @Override
@@ -130,12 +160,12 @@ public class CommitWakingEventStore extends EmbeddedEventStore {
         }
     }
 
-    /** Builds the store like {@link EmbeddedEventStore#builder()}. */
-    public static Builder wakingBuilder() {
+    /** Builds the store like {@link EmbeddedEventStore#builder()}, with wake-ups at least {@code minInterval} apart. */
+    public static Builder wakingBuilder(Duration minInterval) {
         return new Builder() {
             @Override
             public EmbeddedEventStore build() {
-                return new CommitWakingEventStore(this);
+                return new CommitWakingEventStore(this, minInterval);
             }
         };
     }

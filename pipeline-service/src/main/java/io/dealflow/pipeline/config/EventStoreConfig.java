@@ -21,6 +21,7 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 
@@ -48,8 +49,9 @@ class EventStoreConfig {
      */
     @Bean
     CommitWakingEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration,
-                                  @Value("${dealflow.event-store.fetch-delay-ms:25}") long fetchDelay) {
-        return (CommitWakingEventStore) CommitWakingEventStore.wakingBuilder()
+                                  @Value("${dealflow.event-store.fetch-delay-ms:25}") long fetchDelay,
+                                  @Value("${dealflow.event-store.wake-interval}") Duration wakeInterval) {
+        return (CommitWakingEventStore) CommitWakingEventStore.wakingBuilder(wakeInterval)
                 .storageEngine(storageEngine)
                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
                 .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
