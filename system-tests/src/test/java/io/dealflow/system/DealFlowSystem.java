@@ -94,19 +94,30 @@ final class DealFlowSystem implements AutoCloseable {
                 root.resolve("funnel-analytics-service/target/funnel-analytics-service.jar"), analytics, logs).start();
         started.add(analyticsService);
 
-        Map<String, String> gateway = new HashMap<>();
-        gateway.put("PORT", String.valueOf(gatewayPort));
-        gateway.put("AUTH_HS256_SECRET", SECRET);
-        gateway.put("LOCAL_SIGN_IN", "true");
-        gateway.put("DEALFLOW_GATEWAY_SECRET", GATEWAY_SECRET);
-        gateway.put("PIPELINE_SERVICE_URL", "http://127.0.0.1:" + pipelinePort);
-        gateway.put("ANALYTICS_SERVICE_URL", "http://127.0.0.1:" + analyticsPort);
-        ServiceProcess gatewayService = new ServiceProcess("api-gateway", root.resolve("api-gateway/target/api-gateway.jar"), gateway, logs).start();
+        ServiceProcess gatewayService = startGateway(gatewayPort, Map.of("LOCAL_SIGN_IN", "true"), "api-gateway");
         started.add(gatewayService);
 
         pipelineService.awaitHealthy("http://127.0.0.1:" + pipelinePort + "/actuator/health/readiness", Duration.ofSeconds(120));
         analyticsService.awaitHealthy("http://127.0.0.1:" + analyticsPort + "/health", Duration.ofSeconds(120));
         gatewayService.awaitHealthy(gateway() + "/actuator/health", Duration.ofSeconds(120));
+    }
+
+    /** A gateway in front of this system's services on {@code port}, with extra settings; stopped with the system. */
+    String addGateway(int port, Map<String, String> settings) throws Exception {
+        ServiceProcess gateway = startGateway(port, settings, "api-gateway-" + port);
+        started.add(gateway);
+        gateway.awaitHealthy("http://localhost:" + port + "/actuator/health", Duration.ofSeconds(120));
+        return "http://localhost:" + port;
+    }
+
+    private ServiceProcess startGateway(int port, Map<String, String> settings, String name) throws Exception {
+        Map<String, String> gateway = new HashMap<>(settings);
+        gateway.put("PORT", String.valueOf(port));
+        gateway.put("AUTH_HS256_SECRET", SECRET);
+        gateway.put("DEALFLOW_GATEWAY_SECRET", GATEWAY_SECRET);
+        gateway.put("PIPELINE_SERVICE_URL", "http://127.0.0.1:" + pipelinePort);
+        gateway.put("ANALYTICS_SERVICE_URL", "http://127.0.0.1:" + analyticsPort);
+        return new ServiceProcess(name, root.resolve("api-gateway/target/api-gateway.jar"), gateway, logs).start();
     }
 
     /** Kills pipeline-service (no shutdown hooks, no flushing) and starts it again on the same data. */

@@ -5,8 +5,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,7 +46,7 @@ class WebAppIT {
     private static DealFlowSystem system;
     private static WebDriver browser;
     private static WebDriverWait wait;
-    private int shot;
+    private static int shot;
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,6 +58,7 @@ class WebAppIT {
         ChromeDriverService driver = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(driver, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.ignoring(StaleElementReferenceException.class); // the views re-render when new events reach analytics
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -138,12 +142,36 @@ class WebAppIT {
         screenshot("time-travel");
 
         browser.get(system.gateway() + "/#/forecast");
-        wait.until(d -> d.findElement(By.id("velocity")));
-        assertTrue(browser.findElement(By.id("velocity")).getText().contains("1 won"), browser.findElement(By.id("velocity")).getText());
+        wait.until(d -> d.findElement(By.id("velocity")).getText().contains("1 won"));
         screenshot("forecast");
         browser.get(system.gateway() + "/#/attention");
         wait.until(d -> d.findElement(By.tagName("h1")).getText().startsWith("Needs attention"));
         screenshot("attention");
+
+        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.get(system.gateway() + "/#/board");
+        wait.until(d -> d.findElements(By.cssSelector("#board .column")).size() >= 3);
+        Object overflow = ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollWidth - window.innerWidth");
+        assertTrue(((Number) overflow).longValue() <= 0, "the board fits a phone's width, overflow " + overflow + " px");
+        screenshot("board-phone");
+        browser.manage().window().setSize(new Dimension(1280, 900));
+    }
+
+    @Test
+    void signsInThroughTheIdentityProviderWithPkce() throws Exception {
+        try (FakeIdentityProvider idp = new FakeIdentityProvider("lea", "deals:read deals:write analytics:read")) {
+            String gateway = system.addGateway(DealFlowSystem.freePort(), Map.of(
+                    "WEB_AUTHORIZATION_ENDPOINT", idp.url() + "/authorize", "WEB_TOKEN_ENDPOINT", idp.url() + "/token",
+                    "WEB_CLIENT_ID", "dealflow-web"));
+            browser.get(gateway + "/#/funnel");
+            wait.until(d -> d.findElement(By.id("sign-in"))).click();
+            wait.until(d -> d.findElement(By.id("who")).getText().contains("lea"));
+            wait.until(d -> d.findElement(By.id("funnel-totals")));
+            assertTrue(browser.getCurrentUrl().endsWith("#/funnel"), "back where the sign-in started: " + browser.getCurrentUrl());
+            assertEquals(1, idp.tokensIssued, "one code exchanged, with a verifier that matched its challenge");
+            assertEquals(0, idp.tokensRefused);
+            screenshot("signed-in-through-identity-provider");
+        }
     }
 
     private long funnelTotal(String attribute) {
