@@ -1,5 +1,7 @@
 package io.dealflow.analytics.admin;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import io.dealflow.analytics.access.RequiresScope;
 import io.dealflow.analytics.web.ProblemException;
 import io.dealflow.trust.Scope;
@@ -34,6 +36,7 @@ public class AdminController {
 
     /** Starts rebuilding the read model from the start of the topic; poll the GET for its progress. */
     @RequiresScope(Scope.ADMIN)
+    @Operation(summary = "Rebuild the read model from the topic")
     @Post("/api/v1/analytics/admin/rebuild")
     public HttpResponse<Rebuild.Status> rebuild() {
         if (!rebuild.start()) {
@@ -43,12 +46,14 @@ public class AdminController {
     }
 
     @RequiresScope(Scope.ADMIN)
+    @Operation(summary = "The rebuild's progress")
     @Get("/api/v1/analytics/admin/rebuild")
     public Rebuild.Status rebuildStatus() {
         return rebuild.status();
     }
 
     @RequiresScope(Scope.ADMIN)
+    @Operation(summary = "Compare the events applied per deal with pipeline-service's store")
     @Get("/api/v1/analytics/reconciliation")
     public Reconciliation.Report reconcile(@QueryValue(defaultValue = "100") int maxDifferences) throws SQLException, InterruptedException {
         if (maxDifferences < 0 || maxDifferences > 10_000) {

@@ -1,5 +1,7 @@
 package io.dealflow.analytics.board;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import io.dealflow.analytics.access.RequiresScope;
 import io.dealflow.analytics.funnel.FunnelController;
 import io.dealflow.trust.Scope;
@@ -28,6 +30,7 @@ public class BoardController {
      * creation time.
      */
     @RequiresScope(Scope.ANALYTICS_READ)
+    @Operation(summary = "The pipeline board as it stood at an instant")
     @Get
     public BoardReport board(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String at, @QueryValue @Nullable String from,
                              @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId, @QueryValue @Nullable String source) {

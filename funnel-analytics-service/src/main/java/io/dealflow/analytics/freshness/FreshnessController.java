@@ -1,5 +1,7 @@
 package io.dealflow.analytics.freshness;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import io.dealflow.analytics.access.RequiresScope;
 import io.dealflow.trust.Scope;
 import io.micronaut.context.annotation.Value;
@@ -50,6 +52,7 @@ public class FreshnessController {
     }
 
     @RequiresScope(Scope.ANALYTICS_READ)
+    @Operation(summary = "How current the analytics are: consumer lag per partition, age of the newest event applied")
     @Get
     public Freshness freshness() throws SQLException {
         Map<Integer, Progress> progress = new HashMap<>();

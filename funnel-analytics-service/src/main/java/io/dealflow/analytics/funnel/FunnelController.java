@@ -1,5 +1,7 @@
 package io.dealflow.analytics.funnel;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import io.dealflow.analytics.access.RequiresScope;
 import io.dealflow.analytics.web.ProblemException;
 import io.dealflow.trust.Scope;
@@ -29,6 +31,7 @@ public class FunnelController {
 
     /** Per stage in pipeline order; with {@code at}, the funnel as it stood at that past instant. */
     @RequiresScope(Scope.ANALYTICS_READ)
+    @Operation(summary = "The stage funnel: reached, conversion, drop-off, time in stage")
     @Get
     public FunnelReport funnel(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
                                @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,
@@ -40,6 +43,7 @@ public class FunnelController {
 
     /** The same rolled up into the four customer-journey phases; with {@code at}, as they stood at that past instant. */
     @RequiresScope(Scope.ANALYTICS_READ)
+    @Operation(summary = "The funnel in the four customer-journey phases")
     @Get("/phases")
     public io.dealflow.analytics.journey.PhaseReport phases(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
                                                             @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,

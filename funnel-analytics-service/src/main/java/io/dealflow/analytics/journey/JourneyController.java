@@ -1,5 +1,7 @@
 package io.dealflow.analytics.journey;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import io.dealflow.analytics.access.RequiresScope;
 import io.dealflow.analytics.funnel.FunnelController;
 import io.dealflow.analytics.funnel.FunnelFilter;
@@ -33,6 +35,7 @@ public class JourneyController {
     }
 
     @RequiresScope(Scope.ANALYTICS_READ)
+    @Operation(summary = "Sales velocity: open deals, win rate, average size and cycle")
     @Get("/velocity")
     public VelocityReport velocity(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
                                    @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,
@@ -41,6 +44,7 @@ public class JourneyController {
     }
 
     @RequiresScope(Scope.ANALYTICS_READ)
+    @Operation(summary = "Forecast by expected-close month: weighted, learned, commit and best case")
     @Get("/forecast")
     public ForecastReport forecast(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String ownerId,
                                    @QueryValue @Nullable String source, @QueryValue @Nullable String months,
@@ -50,6 +54,7 @@ public class JourneyController {
     }
 
     @RequiresScope(Scope.ANALYTICS_READ)
+    @Operation(summary = "What the forecast said at past month starts against what was won")
     @Get("/forecast/backtest")
     public BacktestReport backtest(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String ownerId,
                                    @QueryValue @Nullable String source, @QueryValue @Nullable String months,
@@ -59,6 +64,7 @@ public class JourneyController {
     }
 
     @RequiresScope(Scope.ANALYTICS_READ)
+    @Operation(summary = "Creation cohorts: deals created, won, lost and conversion")
     @Get("/trends")
     public TrendReport trends(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
                               @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,
@@ -67,6 +73,7 @@ public class JourneyController {
     }
 
     @RequiresScope(Scope.ANALYTICS_READ)
+    @Operation(summary = "How the open pipeline changed between two instants")
     @Get("/waterfall")
     public WaterfallReport waterfall(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
                                      @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,

@@ -1,5 +1,7 @@
 package io.dealflow.pipeline.admin;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import io.dealflow.pipeline.access.RequiresScope;
 import io.dealflow.pipeline.config.Actor;
 import io.dealflow.pipeline.publishing.PublicEvents;
@@ -38,6 +40,7 @@ class DealEventsController {
     }
 
     @RequiresScope(Scope.ADMIN)
+    @Operation(summary = "A deal's public events from the store, from a sequence number on")
     @GetMapping("/api/v1/admin/deals/{dealId}/events")
     DealEvents events(@PathVariable String dealId, @RequestParam(defaultValue = "0") long fromSequence) {
         if (fromSequence < 0) {

@@ -1,5 +1,7 @@
 package io.dealflow.pipeline.admin;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import io.dealflow.pipeline.access.RequiresScope;
 import io.dealflow.pipeline.publishing.DealEventPublisher;
 import io.dealflow.pipeline.web.Problem;
@@ -28,6 +30,7 @@ class RepublishController {
     }
 
     @RequiresScope(Scope.ADMIN)
+    @Operation(summary = "Publish every stored event to Kafka again, from the start of the store")
     @PostMapping("/api/v1/admin/republish")
     ResponseEntity<Map<String, Object>> republish() {
         StreamingEventProcessor publisher = processing.eventProcessor(DealEventPublisher.GROUP, StreamingEventProcessor.class)

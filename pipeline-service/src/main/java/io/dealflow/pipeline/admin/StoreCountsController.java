@@ -1,5 +1,7 @@
 package io.dealflow.pipeline.admin;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import io.dealflow.pipeline.access.RequiresScope;
 import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;
@@ -28,6 +30,7 @@ class StoreCountsController {
     }
 
     @RequiresScope(Scope.ADMIN)
+    @Operation(summary = "Events per deal in the store, for reconciliation")
     @GetMapping("/api/v1/admin/store-counts")
     Map<String, Object> counts(@RequestParam(defaultValue = "") String after, @RequestParam(defaultValue = "10000") int limit) {
         if (limit < 1 || limit > 100_000) {

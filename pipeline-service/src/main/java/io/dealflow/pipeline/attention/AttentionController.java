@@ -1,5 +1,7 @@
 package io.dealflow.pipeline.attention;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import io.dealflow.pipeline.access.RequiresScope;
 import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;
@@ -21,6 +23,7 @@ class AttentionController {
     }
 
     @RequiresScope(Scope.DEALS_READ)
+    @Operation(summary = "Deals that need action now, with the reasons")
     @GetMapping("/api/v1/deals/attention")
     Map<String, List<AttentionItem>> attention(@RequestParam(required = false) String pipelineId,
                                                @RequestParam(required = false) String ownerId,

@@ -1,5 +1,7 @@
 package io.dealflow.pipeline.board;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import io.dealflow.pipeline.access.RequiresScope;
 import io.dealflow.pipeline.pipeline.PipelineCatalog;
 import io.dealflow.pipeline.web.Problem;
@@ -22,6 +24,7 @@ class BoardController {
     }
 
     @RequiresScope(Scope.DEALS_READ)
+    @Operation(summary = "The pipeline board: per stage its open deals, count, total and weighted amount")
     @GetMapping("/api/v1/pipelines/{pipelineId}/board")
     Board board(@PathVariable String pipelineId, @RequestParam(defaultValue = "20") int dealsPerStage,
                 @RequestParam(required = false) String ownerId, @RequestParam(required = false) String source) {

@@ -1,5 +1,7 @@
 package io.dealflow.pipeline.deal;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,6 +68,7 @@ class DealController {
     }
 
     @RequiresScope(Scope.DEALS_WRITE)
+    @Operation(summary = "Create a deal")
     @PostMapping
     ResponseEntity<DealView> create(@RequestBody DealRequests.CreateDealBody body,
                                     @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey,
@@ -125,6 +128,7 @@ class DealController {
     }
 
     @RequiresScope(Scope.DEALS_READ)
+    @Operation(summary = "Find deals (filtered, sorted, cursor-paginated)")
     @GetMapping
     DealSearch.Page list(@RequestParam(required = false) String pipelineId,
                          @RequestParam(required = false) String stageId,
@@ -144,6 +148,7 @@ class DealController {
     }
 
     @RequiresScope(Scope.DEALS_READ)
+    @Operation(summary = "One deal; its version is the ETag")
     @GetMapping("/{dealId}")
     ResponseEntity<DealView> get(@PathVariable String dealId) {
         DealView view = load(dealId);
@@ -151,6 +156,7 @@ class DealController {
     }
 
     @RequiresScope(Scope.DEALS_READ)
+    @Operation(summary = "A deal's history: every event, oldest first")
     @GetMapping("/{dealId}/history")
     Map<String, List<DealHistory.Entry>> history(@PathVariable String dealId) {
         load(dealId);
@@ -158,6 +164,7 @@ class DealController {
     }
 
     @RequiresScope(Scope.DEALS_WRITE)
+    @Operation(summary = "Change a deal's fields")
     @PatchMapping(path = "/{dealId}", consumes = {"application/json", "application/merge-patch+json"})
     ResponseEntity<DealView> update(@PathVariable String dealId, @RequestBody JsonNode body,
                                     @RequestHeader(value = "If-Match", required = false) String ifMatch,
@@ -180,6 +187,7 @@ class DealController {
     }
 
     @RequiresScope(Scope.DEALS_WRITE)
+    @Operation(summary = "Move a deal to another stage")
     @PostMapping("/{dealId}/moves")
     ResponseEntity<DealView> move(@PathVariable String dealId, @RequestBody DealRequests.MoveBody body,
                                   @RequestHeader(value = "If-Match", required = false) String ifMatch,
@@ -191,6 +199,7 @@ class DealController {
     }
 
     @RequiresScope(Scope.DEALS_WRITE)
+    @Operation(summary = "Close a deal as won")
     @PostMapping("/{dealId}/win")
     ResponseEntity<DealView> win(@PathVariable String dealId,
                                  @RequestHeader(value = "If-Match", required = false) String ifMatch,
@@ -199,6 +208,7 @@ class DealController {
     }
 
     @RequiresScope(Scope.DEALS_WRITE)
+    @Operation(summary = "Close a deal as lost, with a reason")
     @PostMapping("/{dealId}/loss")
     ResponseEntity<DealView> lose(@PathVariable String dealId, @RequestBody DealRequests.LossBody body,
                                   @RequestHeader(value = "If-Match", required = false) String ifMatch,
@@ -207,6 +217,7 @@ class DealController {
     }
 
     @RequiresScope(Scope.DEALS_WRITE)
+    @Operation(summary = "Reopen a closed deal into a stage")
     @PostMapping("/{dealId}/reopen")
     ResponseEntity<DealView> reopen(@PathVariable String dealId, @RequestBody(required = false) DealRequests.ReopenBody body,
                                     @RequestHeader(value = "If-Match", required = false) String ifMatch,
@@ -215,6 +226,7 @@ class DealController {
     }
 
     @RequiresScope(Scope.DEALS_WRITE)
+    @Operation(summary = "Log a call, meeting, email or note")
     @PostMapping("/{dealId}/activities")
     ResponseEntity<DealView> logActivity(@PathVariable String dealId, @RequestBody DealRequests.ActivityBody body,
                                          @RequestHeader(value = Actor.SUBJECT_HEADER, required = false) String actor) {

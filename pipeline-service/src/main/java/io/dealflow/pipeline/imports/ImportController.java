@@ -1,5 +1,7 @@
 package io.dealflow.pipeline.imports;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import io.dealflow.pipeline.access.RequiresScope;
 import io.dealflow.pipeline.config.Actor;
 import io.dealflow.pipeline.web.Problem;
@@ -67,6 +69,7 @@ class ImportController {
     }
 
     @RequiresScope(Scope.ADMIN)
+    @Operation(summary = "Import a CRM's deal history (NDJSON or CSV)")
     @PostMapping(consumes = {NDJSON, CSV})
     ResponseEntity<ImportJob> start(HttpServletRequest request,
                                     @RequestHeader(value = "Idempotency-Key", required = false) String key,
@@ -118,12 +121,14 @@ class ImportController {
     }
 
     @RequiresScope(Scope.ADMIN)
+    @Operation(summary = "An import's progress or summary")
     @GetMapping("/{importId}")
     ImportJob get(@PathVariable String importId) {
         return view(importId);
     }
 
     @RequiresScope(Scope.ADMIN)
+    @Operation(summary = "An import's refused lines with their numbers and reasons")
     @GetMapping("/{importId}/rejections")
     Map<String, Object> rejections(@PathVariable String importId,
                                    @RequestParam(defaultValue = "0") long offset,
@@ -136,6 +141,7 @@ class ImportController {
     }
 
     @RequiresScope(Scope.ADMIN)
+    @Operation(summary = "Cancel an import")
     @DeleteMapping("/{importId}")
     ResponseEntity<ImportJob> cancel(@PathVariable String importId) {
         view(importId);

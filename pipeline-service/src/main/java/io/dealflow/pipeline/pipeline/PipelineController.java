@@ -1,5 +1,7 @@
 package io.dealflow.pipeline.pipeline;
 
+import io.swagger.v3.oas.annotations.Operation;
+
 import io.dealflow.pipeline.access.RequiresScope;
 import io.dealflow.pipeline.config.Actor;
 import io.dealflow.pipeline.web.Problem;
@@ -35,12 +37,14 @@ class PipelineController {
     }
 
     @RequiresScope(Scope.DEALS_READ)
+    @Operation(summary = "List pipelines with their ordered stages")
     @GetMapping
     List<PipelineView> list() {
         return catalog.all();
     }
 
     @RequiresScope(Scope.DEALS_READ)
+    @Operation(summary = "One pipeline")
     @GetMapping("/{pipelineId}")
     PipelineView get(@PathVariable String pipelineId) {
         return catalog.find(pipelineId).orElseThrow(() ->
@@ -48,6 +52,7 @@ class PipelineController {
     }
 
     @RequiresScope(Scope.DEALS_WRITE)
+    @Operation(summary = "Define a pipeline")
     @PostMapping
     ResponseEntity<PipelineView> define(@RequestBody DefinePipelineBody body,
                                         @RequestHeader(value = Actor.SUBJECT_HEADER, required = false) String actor) {
@@ -65,6 +70,7 @@ class PipelineController {
 
     /** Replaces name, stages and lost reasons. Stages are matched by id: a renamed stage keeps its id and its deals. */
     @RequiresScope(Scope.DEALS_WRITE)
+    @Operation(summary = "Change a pipeline's stages, probabilities or lost reasons")
     @PutMapping("/{pipelineId}")
     ResponseEntity<PipelineView> change(@PathVariable String pipelineId, @RequestBody ChangePipelineBody body,
                                         @RequestHeader(value = "If-Match", required = false) String ifMatch,
