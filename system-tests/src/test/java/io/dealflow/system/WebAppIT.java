@@ -158,6 +158,22 @@ class WebAppIT {
     }
 
     @Test
+    void theApiDocsAuthorizeAndTryItOut() throws Exception {
+        browser.get(system.gateway() + "/api/docs");
+        wait.until(d -> d.findElement(By.cssSelector("button.authorize"))).click();
+        WebElement token = wait.until(d -> d.findElement(By.cssSelector(".auth-container input")));
+        token.sendKeys(DealFlowSystem.token("docs-reader", "analytics:read"));
+        browser.findElement(By.cssSelector(".auth-btn-wrapper button.authorize")).click();
+        browser.findElement(By.cssSelector(".auth-btn-wrapper button.btn-done")).click();
+        wait.until(d -> d.findElement(By.cssSelector(".opblock-get .opblock-summary-path[data-path='/api/v1/analytics/freshness']"))).click();
+        wait.until(d -> d.findElement(By.cssSelector(".opblock.is-open .try-out__btn"))).click();
+        wait.until(d -> d.findElement(By.cssSelector(".opblock.is-open button.execute"))).click();
+        WebElement status = wait.until(d -> d.findElement(By.cssSelector(".opblock.is-open .live-responses-table tbody .response-col_status")));
+        screenshot("api-docs-try-it-out");
+        assertEquals("200", status.getText().trim(), "the call went through the gateway with the token given to Authorize");
+    }
+
+    @Test
     void signsInThroughTheIdentityProviderWithPkce() throws Exception {
         try (FakeIdentityProvider idp = new FakeIdentityProvider("lea", "deals:read deals:write analytics:read")) {
             String gateway = system.addGateway(DealFlowSystem.freePort(), Map.of(
