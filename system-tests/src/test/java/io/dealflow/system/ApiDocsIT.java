@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The API documents as a browser gets them from the gateway, without a token: every operation has a summary, declares
- * the bearer scheme with the scope the gateway enforces (checked by calling it with a token that lacks that scope) and
- * its problem answers; nothing the gateway does not route is documented. The documents are kept in
+ * the bearer scheme with the scope the gateway enforces (checked by calling it with a token that lacks that scope),
+ * describes its parameters and its problem answers; nothing the gateway does not route is documented. The documents are kept in
  * {@code target/api-docs} for the OpenAPI and AsyncAPI linters that {@code .ci/run} runs where Node is installed.
  */
 class ApiDocsIT {
@@ -93,7 +93,10 @@ class ApiDocsIT {
                             name + " documents its " + code);
                 }
                 List<String> parameters = new ArrayList<>();
-                operation.path("parameters").forEach(p -> parameters.add(p.path("name").asText().toLowerCase()));
+                operation.path("parameters").forEach(p -> {
+                    parameters.add(p.path("name").asText().toLowerCase());
+                    assertFalse(p.path("description").asText().isBlank(), name + " describes its parameter " + p.path("name").asText());
+                });
                 assertTrue(parameters.stream().noneMatch(p -> p.startsWith("x-dealflow-")), name + " does not document the gateway's own headers");
                 if (entry.getKey().equals("get") && !path.getKey().contains("{")) {
                     String scope = scopes.get(0).asText();

@@ -19,6 +19,10 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -103,6 +107,19 @@ class WebAppIT {
         WebElement card = wait.until(d -> d.findElement(By.cssSelector("#board .column:nth-child(1) .card[data-title='" + title + "']")));
         screenshot("created");
         String dealId = card.getAttribute("data-deal");
+
+        // someone else changes the deal while the card is on screen: the move is refused, said so, and the board refreshed
+        HttpResponse<String> patched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(system.gateway() + "/api/v1/deals/" + dealId))
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"title\": \"" + title + "\", \"source\": \"referral\"}"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + DealFlowSystem.token("bob", "deals:read deals:write"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, patched.statusCode(), patched.body());
+        dragToColumn(card, 1);
+        wait.until(d -> d.findElement(By.id("notice")).getText().contains("changed this deal meanwhile"));
+        screenshot("stale-card");
+        card = wait.until(d -> d.findElement(By.cssSelector("#board .column:nth-child(1) .card[data-title='" + title + "']")));
+        assertTrue(card.getText().contains("referral"), "the refreshed card shows the other change");
+        assertEquals(secondBefore, count(1), "the refused move moved nothing");
 
         dragToColumn(card, 1);
         wait.until(d -> !d.findElements(By.cssSelector("#board .column:nth-child(2) .card[data-deal='" + dealId + "']")).isEmpty());

@@ -15,7 +15,6 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -26,8 +25,9 @@ import java.util.Set;
 /**
  * Completes a service's OpenAPI document as it passes through the gateway with what the gateway enforces, from the same
  * route table that authorizes requests: the bearer scheme and each operation's scope, the problem answers the gateway
- * itself gives (401, 403, 429) and those every operation may give (400, 404, 500), and nothing the gateway does not
- * route (a service's internal endpoints, the headers the gateway sets itself).
+ * itself gives (401, 403, 429) and those every operation may give (400, 404, 412, 500), the meaning of parameters a
+ * service left undescribed, and nothing the gateway does not route (a service's internal endpoints, the headers the
+ * gateway sets itself).
  */
 @Component
 public class DocumentedAccessGatewayFilterFactory extends AbstractGatewayFilterFactory<DocumentedAccessGatewayFilterFactory.Config> {
@@ -75,16 +75,22 @@ public class DocumentedAccessGatewayFilterFactory extends AbstractGatewayFilterF
     public GatewayFilter apply(Config config) {
         ObjectMapper mapper = config.isYaml() ? yaml : json;
         return modifyBody.apply(new ModifyResponseBodyGatewayFilterFactory.Config()
-                .setRewriteFunction(byte[].class, byte[].class, (exchange, body) -> Mono.just(complete(mapper, body))));
+                .setRewriteFunction(byte[].class, byte[].class, (exchange, body) -> Mono.justOrEmpty(complete(mapper, body))));
     }
 
+    /** An answer that is not an OpenAPI document (a HEAD, an error from the service) passes unchanged. */
     byte[] complete(ObjectMapper mapper, byte[] document) {
+        if (document == null || document.length == 0) {
+            return document;
+        }
         try {
-            ObjectNode root = (ObjectNode) mapper.readTree(document);
+            if (!(mapper.readTree(document) instanceof ObjectNode root) || !root.has("openapi")) {
+                return document;
+            }
             complete(root);
             return mapper.writeValueAsBytes(root);
         } catch (IOException e) {
-            throw new UncheckedIOException("The OpenAPI document cannot be read", e);
+            return document;
         }
     }
 
@@ -130,8 +136,12 @@ public class DocumentedAccessGatewayFilterFactory extends AbstractGatewayFilterF
         }
         if (operation.get("parameters") instanceof ArrayNode parameters) {
             for (int i = parameters.size() - 1; i >= 0; i--) {
-                if (parameters.get(i).path("name").asText().toLowerCase().startsWith("x-dealflow-")) {
+                JsonNode parameter = parameters.get(i);
+                String name = parameter.path("name").asText();
+                if (name.toLowerCase().startsWith("x-dealflow-")) {
                     parameters.remove(i);
+                } else if (parameter.path("description").asText().isBlank() && ParameterDescriptions.of(name) != null) {
+                    ((ObjectNode) parameter).put("description", ParameterDescriptions.of(name));
                 }
             }
         }
