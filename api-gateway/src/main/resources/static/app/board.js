@@ -1,5 +1,5 @@
 // The pipeline board: a column per stage; drag a card (or pick a stage on it) to move the deal.
-import { call, get, query, ApiError } from './api.js';
+import { call, get, query, session, ApiError } from './api.js';
 import { el, field, select, notice, money, amounts } from './ui.js';
 
 const state = { pipelineId: null, ownerId: '', source: '' };
@@ -81,7 +81,7 @@ function createDialog(main, pipeline) {
     title: el('input', { name: 'title', required: true, maxlength: 200 }),
     amount: el('input', { name: 'amount', required: true, inputmode: 'decimal', value: '1000.00' }),
     currency: el('input', { name: 'currency', required: true, value: 'EUR', size: 4, maxlength: 3 }),
-    ownerId: el('input', { name: 'ownerId', value: JSON.parse(sessionStorage.getItem('dealflow.session') || '{}').subject || '' }),
+    ownerId: el('input', { name: 'ownerId', value: session.get()?.subject || '' }),
     source: el('input', { name: 'source', value: 'web' }),
     expectedCloseDate: el('input', { name: 'expectedCloseDate', type: 'date' }),
     stageId: select('stageId', pipeline.stages.map((s) => [s.id, s.name]), pipeline.stages[0].id),

@@ -21,8 +21,10 @@ function header() {
       el('button.plain', { id: 'sign-out', onclick: () => { session.clear(); route(); } }, 'Sign out'));
   }
   const view = location.hash.split('/')[1] || 'board';
-  document.querySelectorAll('#nav a').forEach((a) => a.toggleAttribute('aria-current', a.getAttribute('href') === `#/${view}`));
-  document.querySelectorAll('#nav a[aria-current]').forEach((a) => a.setAttribute('aria-current', 'page'));
+  document.querySelectorAll('#nav a').forEach((a) => {
+    if (a.getAttribute('href') === `#/${view}`) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  });
 }
 
 async function route() {
