@@ -7,14 +7,18 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.micronaut.context.annotation.Value;
+
 import java.time.Duration;
 import java.util.Set;
 
 /**
- * Rebuilds the read model from the start of the topic. The live consumer is paused and the projection held
- * still while the tables are emptied and every record up to the current end is applied again; afterwards the
- * live consumer resumes where it was, and what it re-reads is recognised as already applied.
- * With several instances, run it while only one instance consumes.
+ * Rebuilds the read model from the start of the topic. First the topic must hold everything the event store holds
+ * (the store is the source of truth; a topic recreated or cut short would silently lose deals): when it lacks events,
+ * pipeline-service is asked to publish its store again and the rebuild waits until the topic has them, or fails with the
+ * read model untouched. Then the live consumer is paused and the projection held still while the tables are emptied and
+ * every record up to the current end is applied again; afterwards the live consumer resumes where it was, and what it
+ * re-reads is recognised as already applied. With several instances, run it while only one instance consumes.
  */
 @Singleton
 public class Rebuild {
@@ -60,15 +64,56 @@ public class Rebuild {
     private final Ingestion ingestion;
     private final FunnelProjection projection;
     private final TopicReplay replay;
+    private final Reconciliation store;
+    private final boolean storeCheck;
+    private final Duration republishTimeout;
 
-    public Rebuild(ConsumerRegistry consumers, Ingestion ingestion, FunnelProjection projection, TopicReplay replay) {
+    public Rebuild(ConsumerRegistry consumers, Ingestion ingestion, FunnelProjection projection, TopicReplay replay,
+                   Reconciliation store, @Value("${dealflow.rebuild.store-check:true}") boolean storeCheck,
+                   @Value("${dealflow.rebuild.republish-timeout:10m}") Duration republishTimeout) {
         this.consumers = consumers;
         this.ingestion = ingestion;
         this.projection = projection;
         this.replay = replay;
+        this.store = store;
+        this.storeCheck = storeCheck;
+        this.republishTimeout = republishTimeout;
+    }
+
+    /** Until the topic holds every event of the store: asks pipeline-service to publish again, and waits. */
+    private void ensureTopicHoldsTheStore() {
+        try {
+            Set<String> missing = store.shortOnTopic();
+            if (missing.isEmpty()) {
+                return;
+            }
+            log.warn("The topic lacks events of {} aggregates that the store holds (e.g. {}); asking pipeline-service to publish its store again",
+                    missing.size(), missing.iterator().next());
+            Status running = status;
+            status = new Status("REPUBLISHING", running.startedAt(), null, missing.size() + " aggregates lack events on the topic");
+            store.requestRepublish();
+            long deadline = System.nanoTime() + republishTimeout.toNanos();
+            while (!(missing = store.shortOnTopic()).isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("After " + republishTimeout + " the topic still lacks events of " + missing.size()
+                            + " aggregates; the read model was left as it was");
+                }
+                Thread.sleep(2_000);
+            }
+            status = running;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Cannot compare the topic with pipeline-service's store (" + e.getMessage()
+                    + "); the read model was left as it was", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the republish; the read model was left as it was", e);
+        }
     }
 
     public synchronized Result run() {
+        if (storeCheck) {
+            ensureTopicHoldsTheStore();
+        }
         Set<String> ids = consumers.getConsumerIds();
         ids.forEach(consumers::pause);
         try {

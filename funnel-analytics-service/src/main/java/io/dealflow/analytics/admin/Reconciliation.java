@@ -55,6 +55,7 @@ public class Reconciliation {
     }
 
     private static final String STORE_COUNTS = "/api/v1/admin/store-counts";
+    private static final String REPUBLISH = "/api/v1/admin/republish";
     /** Who this service is when it asks pipeline-service, over the same signed channel as the gateway. */
     private static final String SUBJECT = "funnel-analytics-service";
 
@@ -122,6 +123,45 @@ public class Reconciliation {
         return new Report(Instant.now(), differing == 0 ? "CONSISTENT" : "DIFFERENT",
                 store.values().stream().mapToLong(Long::longValue).sum(), topicRecords[0], distinctTotal,
                 applied.values().stream().mapToLong(Long::longValue).sum(), ids.size(), differing, differences);
+    }
+
+    /** The aggregates of which the store holds events the topic does not (counted by distinct sequence numbers). */
+    public Set<String> shortOnTopic() throws IOException, InterruptedException {
+        Map<String, Long> store = storeCounts();
+        Map<String, Set<Long>> distinct = new HashMap<>();
+        topic.readAll(batch -> {
+            for (ConsumerRecord<String, byte[]> record : batch) {
+                var header = record.headers().lastHeader("ce_" + EventTypes.SEQUENCE_EXTENSION);
+                if (record.key() != null && header != null && store.containsKey(record.key())) {
+                    try {
+                        distinct.computeIfAbsent(record.key(), k -> new HashSet<>())
+                                .add(Long.parseLong(new String(header.value(), StandardCharsets.UTF_8)));
+                    } catch (NumberFormatException e) {
+                        // unreadable: counts for nothing
+                    }
+                }
+            }
+        });
+        Set<String> missing = new TreeSet<>();
+        store.forEach((id, events) -> {
+            if (distinct.getOrDefault(id, Set.of()).size() < events) {
+                missing.add(id);
+            }
+        });
+        return missing;
+    }
+
+    /** Asks pipeline-service to publish its whole store again (it answers at once and publishes in the background). */
+    public void requestRepublish() throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(pipelineServiceUrl + REPUBLISH))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .header(IdentitySignature.SUBJECT_HEADER, SUBJECT)
+                .header(IdentitySignature.SCOPES_HEADER, Scope.ADMIN.value())
+                .header(IdentitySignature.SIGNATURE_HEADER, signature.sign("POST", REPUBLISH, SUBJECT, Scope.ADMIN.value()))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("pipeline-service refused the republish: " + response.statusCode() + " " + response.body());
+        }
     }
 
     private Map<String, Long> storeCounts() throws IOException, InterruptedException {
