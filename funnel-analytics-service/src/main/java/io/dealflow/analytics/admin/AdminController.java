@@ -40,7 +40,7 @@ public class AdminController {
     @Post("/api/v1/analytics/admin/rebuild")
     public HttpResponse<Rebuild.Status> rebuild() {
         if (!rebuild.start()) {
-            throw new ProblemException(HttpStatus.CONFLICT, "rebuild-running", "A rebuild is already running");
+            throw new ProblemException(HttpStatus.CONFLICT, "rebuild-running", "A rebuild is already running, here or on another instance");
         }
         return HttpResponse.accepted().body(rebuild.status());
     }

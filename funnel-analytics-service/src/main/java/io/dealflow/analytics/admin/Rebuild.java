@@ -40,19 +40,24 @@ public class Rebuild {
         return status;
     }
 
-    /** Starts a rebuild in the background; false when one is already running. */
+    /** Starts a rebuild in the background; false when one is already running here or on another instance. */
     public synchronized boolean start() {
-        if ("RUNNING".equals(status.state())) {
+        if ("RUNNING".equals(status.state()) || "REPUBLISHING".equals(status.state()) || !lease.acquire()) {
             return false;
         }
         java.time.Instant started = java.time.Instant.now();
         status = new Status("RUNNING", started, null, null);
         Thread worker = new Thread(() -> {
+            java.util.concurrent.ScheduledExecutorService renewal = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            renewal.scheduleWithFixedDelay(lease::renew, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
             try {
                 status = new Status("DONE", started, run(), null);
             } catch (RuntimeException e) {
                 log.error("Rebuild failed", e);
                 status = new Status("FAILED", started, null, e.getMessage());
+            } finally {
+                renewal.shutdownNow();
+                lease.release();
             }
         }, "read-model-rebuild");
         worker.setDaemon(true);
@@ -65,17 +70,19 @@ public class Rebuild {
     private final FunnelProjection projection;
     private final TopicReplay replay;
     private final Reconciliation store;
+    private final RebuildLease lease;
     private final boolean storeCheck;
     private final Duration republishTimeout;
 
     public Rebuild(ConsumerRegistry consumers, Ingestion ingestion, FunnelProjection projection, TopicReplay replay,
-                   Reconciliation store, @Value("${dealflow.rebuild.store-check:true}") boolean storeCheck,
+                   Reconciliation store, RebuildLease lease, @Value("${dealflow.rebuild.store-check:true}") boolean storeCheck,
                    @Value("${dealflow.rebuild.republish-timeout:10m}") Duration republishTimeout) {
         this.consumers = consumers;
         this.ingestion = ingestion;
         this.projection = projection;
         this.replay = replay;
         this.store = store;
+        this.lease = lease;
         this.storeCheck = storeCheck;
         this.republishTimeout = republishTimeout;
     }
