@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.ElementNotInteractableException;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -62,7 +63,8 @@ class WebAppIT {
         ChromeDriverService driver = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         browser = new ChromeDriver(driver, options);
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        wait.ignoring(StaleElementReferenceException.class); // the views re-render when new events reach analytics
+        // the views re-render after every change and when new events reach analytics
+        wait.ignoring(StaleElementReferenceException.class).ignoring(ElementNotInteractableException.class);
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -164,6 +166,39 @@ class WebAppIT {
         browser.get(system.gateway() + "/#/attention");
         wait.until(d -> d.findElement(By.tagName("h1")).getText().startsWith("Needs attention"));
         screenshot("attention");
+
+        // the rest of the deal's life on its page: reopen, edit, log an activity, lose with a reason
+        browser.get(system.gateway() + "/#/deal/" + dealId);
+        wait.until(d -> {
+            new Select(d.findElement(By.id("reopen-stage"))).selectByIndex(1);
+            d.findElement(By.id("reopen")).click();
+            return true;
+        });
+        wait.until(d -> "OPEN".equals(d.findElement(By.id("deal-status")).getText()));
+        wait.until(d -> {
+            WebElement newAmount = d.findElement(By.cssSelector("#edit-deal input[name=amount]"));
+            newAmount.clear();
+            newAmount.sendKeys("7500.00");
+            d.findElement(By.cssSelector("#edit-deal button[type=submit]")).click();
+            return true;
+        });
+        wait.until(d -> "7500.00".equals(d.findElement(By.cssSelector("#edit-deal input[name=amount]")).getAttribute("value")));
+        wait.until(d -> {
+            d.findElement(By.id("activity-note")).sendKeys("Called the buyer");
+            d.findElement(By.cssSelector("#log-activity button[type=submit]")).click();
+            return true;
+        });
+        wait.until(d -> d.findElement(By.id("history")).getText().contains("Called the buyer"));
+        String chosen = wait.until(d -> {
+            Select reason = new Select(d.findElement(By.id("lost-reason")));
+            String first = reason.getOptions().get(0).getAttribute("value");
+            reason.selectByValue(first);
+            d.findElement(By.id("lose")).click();
+            return first;
+        });
+        wait.until(d -> "LOST".equals(d.findElement(By.id("deal-status")).getText()));
+        assertTrue(browser.findElement(By.tagName("main")).getText().contains("lost: " + chosen), "the page names the reason");
+        screenshot("reopened-edited-lost");
 
         browser.manage().window().setSize(new Dimension(390, 844));
         browser.get(system.gateway() + "/#/board");
