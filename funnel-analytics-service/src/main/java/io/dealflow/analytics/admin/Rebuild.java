@@ -50,15 +50,20 @@ public class Rebuild {
         Thread worker = new Thread(() -> {
             java.util.concurrent.ScheduledExecutorService renewal = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
             renewal.scheduleWithFixedDelay(lease::renew, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
+            Status end;
             try {
-                status = new Status("DONE", started, run(), null);
+                end = new Status("DONE", started, run(), null);
             } catch (RuntimeException e) {
                 log.error("Rebuild failed", e);
-                status = new Status("FAILED", started, null, e.getMessage());
-            } finally {
-                renewal.shutdownNow();
-                lease.release();
+                end = new Status("FAILED", started, null, e.getMessage());
             }
+            renewal.shutdownNow();
+            try {
+                lease.release();
+            } catch (RuntimeException e) {
+                log.warn("Could not release the rebuild lease; it expires unrenewed", e);
+            }
+            status = end; // reported once the lease is free, so a rebuild that reads DONE can be followed by another
         }, "read-model-rebuild");
         worker.setDaemon(true);
         worker.start();

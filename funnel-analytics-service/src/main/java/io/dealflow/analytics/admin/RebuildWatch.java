@@ -29,8 +29,11 @@ public class RebuildWatch {
     @Scheduled(fixedDelay = "${dealflow.rebuild.watch-every:1s}", initialDelay = "${dealflow.rebuild.watch-every:1s}")
     void watch() {
         Optional<String> other = lease.heldByAnother();
-        if (other.isPresent() && !pausedForAnother) {
-            log.info("{} is rebuilding the read model; consuming paused until it is done", other.get());
+        if (other.isPresent()) {
+            if (!pausedForAnother) {
+                log.info("{} is rebuilding the read model; consuming paused until it is done", other.get());
+            }
+            // again on every look: a pause holds the partitions assigned when it was asked, not those a rebalance adds
             consumers.getConsumerIds().forEach(consumers::pause);
             pausedForAnother = true;
         } else if (other.isEmpty() && pausedForAnother) {

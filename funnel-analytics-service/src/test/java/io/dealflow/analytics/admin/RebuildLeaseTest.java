@@ -8,6 +8,7 @@ import io.dealflow.events.v1.EventTypes;
 import io.dealflow.events.v1.Money;
 import io.dealflow.events.v1.PipelineDefined;
 import io.dealflow.events.v1.StageInfo;
+import io.micronaut.configuration.kafka.ConsumerRegistry;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -44,6 +45,8 @@ class RebuildLeaseTest extends AnalyticsTest {
     DataSource dataSource;
     @Inject
     RebuildWatch watch;
+    @Inject
+    ConsumerRegistry consumers;
 
     @AfterEach
     void noLease() throws Exception {
@@ -58,6 +61,11 @@ class RebuildLeaseTest extends AnalyticsTest {
                     new PipelineDefined.PipelineStage("lead", "Lead", 0, 10, "AWARENESS", null)), List.of(), T0, "system"));
             String funnel = "/api/v1/funnel?pipelineId=" + pipeline;
             await(funnel, r -> r.status() == 200);
+            // a settled consumer group (each consumer has its partitions), so no rebalance falls into the pause below
+            long settled = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!consumers.getConsumerIds().stream().allMatch(this::hasPartitions) && System.nanoTime() < settled) {
+                Thread.sleep(100);
+            }
 
             leaseHeldBy("analytics-elsewhere", Instant.now());
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -88,6 +96,14 @@ class RebuildLeaseTest extends AnalyticsTest {
         try (Connection c = dataSource.getConnection(); var s = c.createStatement(); var rs = s.executeQuery("select count(*) from rebuild_lease")) {
             rs.next();
             assertEquals(0, rs.getLong(1), "the lease is released when the rebuild ends");
+        }
+    }
+
+    private boolean hasPartitions(String consumerId) {
+        try {
+            return !consumers.getConsumerAssignment(consumerId).isEmpty();
+        } catch (IllegalArgumentException notYetAssigned) {
+            return false;
         }
     }
 
