@@ -12,6 +12,10 @@ public record ImportJob(String importId, String status, String format, String mo
                         Progress progress, Instant createdAt, Instant startedAt, Instant finishedAt, String failure,
                         List<Rejection> rejections) {
 
+    ImportJob withRejections(List<Rejection> kept) {
+        return new ImportJob(importId, status, format, mode, pipelineId, progress, createdAt, startedAt, finishedAt, failure, kept);
+    }
+
     public enum Status {
         QUEUED, VALIDATING, WRITING, SUCCEEDED, FAILED, CANCELLED;
 

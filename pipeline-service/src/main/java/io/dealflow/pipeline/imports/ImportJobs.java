@@ -119,8 +119,11 @@ class ImportJobs {
                 importId) == 1;
     }
 
+    /**
+     * The job row is read before its rejections: rejections are stored before the job finishes, so a finished job is
+     * always shown with all of them (read the other way round, a job finishing in between showed none).
+     */
     Optional<ImportJob> view(String importId, int rejectionLimit) {
-        List<ImportJob.Rejection> rejections = rejections(importId, 0, rejectionLimit);
         Instant now = clock.instant();
         return jdbc.query("select * from import_job where import_id = ?", (rs, n) -> {
             ImportJob.Status status = ImportJob.Status.valueOf(rs.getString("status"));
@@ -132,8 +135,9 @@ class ImportJobs {
                     !status.finished() && status != ImportJob.Status.QUEUED);
             return new ImportJob(rs.getString("import_id"), status.name(), rs.getString("format"), rs.getString("mode"),
                     rs.getString("pipeline_id"), progress, instant(rs, "created_at"), started, finished,
-                    rs.getString("failure"), rejections);
-        }, importId).stream().findFirst();
+                    rs.getString("failure"), List.of());
+        }, importId).stream().findFirst()
+                .map(job -> job.withRejections(rejections(importId, 0, rejectionLimit)));
     }
 
     List<ImportJob.Rejection> rejections(String importId, long offset, int limit) {
