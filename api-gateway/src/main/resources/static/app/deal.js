@@ -49,11 +49,12 @@ export async function render(main, dealId) {
 
 function describe(changes, stageName) {
   if (!changes) return '';
+  const show = (x) => (x && typeof x === 'object' && 'value' in x && 'currency' in x ? `${x.value} ${x.currency}` : x);
   return Object.entries(changes).map(([k, v]) => {
     const isStage = k === 'stage' || k === 'stageId';
     if (v && typeof v === 'object' && ('from' in v || 'to' in v)) {
-      const f = isStage ? stageName(v.from) : v.from;
-      const t = isStage ? stageName(v.to) : v.to;
+      const f = isStage ? stageName(v.from) : show(v.from);
+      const t = isStage ? stageName(v.to) : show(v.to);
       return `${k}: ${f ?? '–'} → ${t ?? '–'}`;
     }
     if (v && typeof v === 'object' && 'value' in v && 'currency' in v) return `${k}: ${v.value} ${v.currency}`;

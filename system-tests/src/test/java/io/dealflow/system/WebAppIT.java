@@ -184,6 +184,7 @@ class WebAppIT {
         });
         // the summary comes from the server (the input would show the typed value before the page re-renders)
         wait.until(d -> d.findElement(By.cssSelector("main section.panel p")).getText().contains("7,500"));
+        assertTrue(browser.findElement(By.id("history")).getText().contains("5000.00 EUR → 7500.00 EUR"), "the history shows the amount change");
         wait.until(d -> {
             d.findElement(By.id("activity-note")).sendKeys("Called the buyer");
             d.findElement(By.cssSelector("#log-activity button[type=submit]")).click();
