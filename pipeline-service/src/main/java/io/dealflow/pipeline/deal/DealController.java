@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dealflow.pipeline.access.RequiresScope;
 import io.dealflow.pipeline.config.Actor;
+import io.dealflow.pipeline.config.TimeOrderedIdentifierFactory;
 import io.dealflow.pipeline.web.CleanText;
 import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;
@@ -87,7 +88,7 @@ class DealController {
                 return replay.get();
             }
         }
-        String dealId = UUID.randomUUID().toString();
+        String dealId = TimeOrderedIdentifierFactory.next().toString();
         CreateDeal command = new CreateDeal(dealId, body.pipelineId() == null ? DEFAULT_PIPELINE : body.pipelineId(),
                 body.stageId(), body.title(), amount, body.ownerId(), body.source(),
                 body.expectedCloseDate(), body.company(), body.contact());
