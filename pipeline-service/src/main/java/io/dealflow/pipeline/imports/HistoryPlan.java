@@ -13,7 +13,10 @@ import io.dealflow.pipeline.deal.UpdateDeal;
 import io.dealflow.pipeline.deal.WinDeal;
 import io.dealflow.pipeline.web.ProblemException;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -74,10 +77,25 @@ final class HistoryPlan {
         return new Planned(creation, deal.createdAt(), steps);
     }
 
-    /** The same import and line always name the same deal, so an import that is resumed never writes a deal twice. */
-    static String dealId(String subject, String importKey, String externalId, long line) {
-        String name = "dealflow-import\n" + subject + "\n" + importKey + "\n" + (externalId != null ? "id:" + externalId : "line:" + line);
-        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    /**
+     * The same import and line always name the same deal, so an import that is resumed never writes a deal twice.
+     * The id is ordered like the import's lines (a version 8 UUID: the import's creation time in milliseconds, then
+     * the line number, then a hash of who imported under which key): the deals of one chunk land side by side at the
+     * end of every index instead of each on a leaf of its own.
+     */
+    static String dealId(String subject, String importKey, Instant importCreated, long line) {
+        long hash = ByteBuffer.wrap(digest(subject + "\n" + importKey)).getLong();
+        long high = (importCreated.toEpochMilli() << 16) | 0x8000L | ((hash >>> 52) & 0xFFF);
+        long low = 0x8000000000000000L | ((line & 0x3FFFFFFFL) << 32) | (hash & 0xFFFFFFFFL);
+        return new UUID(high, low).toString();
+    }
+
+    private static byte[] digest(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     private static Object command(String dealId, ImportedDeal.Step step, String where) {

@@ -20,7 +20,7 @@ class ImportJobs {
 
     /** What a runner needs to know about an import. */
     record Row(String importId, String subject, String key, String format, String mode, String pipelineId,
-               String defaultCurrency, ImportJob.Status status, int attempt, Instant updatedAt) {
+               String defaultCurrency, ImportJob.Status status, int attempt, Instant createdAt, Instant updatedAt) {
     }
 
     private final JdbcTemplate jdbc;
@@ -148,7 +148,8 @@ class ImportJobs {
     private static Row row(ResultSet rs, int n) throws SQLException {
         return new Row(rs.getString("import_id"), rs.getString("subject"), rs.getString("idem_key"), rs.getString("format"),
                 rs.getString("mode"), rs.getString("pipeline_id"), rs.getString("default_currency"),
-                ImportJob.Status.valueOf(rs.getString("status")), rs.getInt("attempt"), instant(rs, "updated_at"));
+                ImportJob.Status.valueOf(rs.getString("status")), rs.getInt("attempt"), instant(rs, "created_at"),
+                instant(rs, "updated_at"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

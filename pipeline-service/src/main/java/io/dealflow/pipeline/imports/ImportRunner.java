@@ -158,7 +158,7 @@ class ImportRunner implements AutoCloseable {
                         reason = "externalId '" + externalId + "' is also on line " + earlier;
                     } else {
                         try {
-                            String dealId = HistoryPlan.dealId(job.subject(), job.key(), externalId, line.number());
+                            String dealId = HistoryPlan.dealId(job.subject(), job.key(), job.createdAt(), line.number());
                             HistoryPlan.Planned plan = HistoryPlan.of(line.deal(), dealId, job.pipelineId(), now);
                             replayed = replay.replay(plan.creation(), plan.createdAt(), plan.steps());
                         } catch (HistoryPlan.Invalid e) {
