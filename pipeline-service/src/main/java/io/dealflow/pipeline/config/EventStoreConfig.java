@@ -9,7 +9,7 @@ import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
-import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
+import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -59,10 +59,14 @@ class EventStoreConfig {
                 .build();
     }
 
-    /** Duplicate-key errors on append are concurrency conflicts (Axon declares this only when it builds the store). */
+    /**
+     * Duplicate-key errors on append are concurrency conflicts (Axon declares this only when it builds the store).
+     * Recognised by SQL state 23505 (unique violation) anywhere in the cause chain: H2 reports a batched append's
+     * violation as a BatchUpdateException, which the class-based resolver took for an unknown failure (a 500).
+     */
     @Bean
     PersistenceExceptionResolver persistenceExceptionResolver() {
-        return new JdbcSQLErrorCodesResolver();
+        return new SQLStateResolver("23505");
     }
 
     @Bean

@@ -23,7 +23,7 @@ import java.util.Set;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 /** A deal: every rule about what may happen to it lives here, and every change is an event. */
-@Aggregate(snapshotTriggerDefinition = "dealSnapshotTrigger")
+@Aggregate(snapshotTriggerDefinition = "dealSnapshotTrigger", cache = "dealCache")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
 public class Deal {
 

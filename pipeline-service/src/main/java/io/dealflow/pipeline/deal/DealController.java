@@ -15,6 +15,7 @@ import io.dealflow.pipeline.web.ProblemException;
 import io.dealflow.pipeline.write.GroupCommit;
 import io.dealflow.trust.Scope;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -245,12 +246,23 @@ class DealController {
     }
 
     private ResponseEntity<DealView> send(String dealId, Object command, String actor) {
-        DealView view = writes.run(dealId, () -> {
+        DealView view;
+        try {
+            view = sendOnce(dealId, command, actor);
+        } catch (ConcurrencyException staleAggregate) {
+            // the cached aggregate was behind the store (another instance wrote first) and is evicted now; the
+            // command is decided again on the stored state, If-Match included
+            view = sendOnce(dealId, command, actor);
+        }
+        return ResponseEntity.ok().eTag(etag(view)).body(view);
+    }
+
+    private DealView sendOnce(String dealId, Object command, String actor) {
+        return writes.run(dealId, () -> {
             load(dealId);
             commands.sendAndWait(command, Actor.metaData(actor));
             return load(dealId);
         });
-        return ResponseEntity.ok().eTag(etag(view)).body(view);
     }
 
     private DealView load(String dealId) {

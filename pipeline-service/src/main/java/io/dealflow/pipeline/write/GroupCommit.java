@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -40,16 +41,19 @@ public class GroupCommit {
     private final TransactionTemplate batch;
     private final TransactionTemplate piece;
     private final int maxBatch;
+    private final ObjectProvider<CommitFailureListener> failureListeners;
     private final DistributionSummary batchSizes;
     private volatile boolean running = true;
 
     public GroupCommit(PlatformTransactionManager transactions, MeterRegistry meters,
+                       ObjectProvider<CommitFailureListener> failureListeners,
                        @Value("${dealflow.group-commit.writers:1}") int writerCount,
                        @Value("${dealflow.group-commit.max-batch:64}") int maxBatch) {
         this.batch = new TransactionTemplate(transactions);
         this.piece = new TransactionTemplate(transactions);
         this.piece.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.maxBatch = maxBatch;
+        this.failureListeners = failureListeners;
         this.batchSizes = DistributionSummary.builder("dealflow.group.commit.batch.size")
                 .description("Commands committed together in one transaction").register(meters);
         for (int i = 0; i < writerCount; i++) {
@@ -108,6 +112,7 @@ public class GroupCommit {
             });
         } catch (RuntimeException | Error e) {
             log.warn("A group commit of {} writes failed; each caller gets the error", taken.size(), e);
+            failureListeners.forEach(CommitFailureListener::commitFailed);
             for (Work<?> work : taken) {
                 work.answer().completeExceptionally(e);
             }
