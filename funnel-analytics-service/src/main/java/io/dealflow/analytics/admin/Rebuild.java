@@ -29,12 +29,23 @@ public class Rebuild {
     public record Result(long records, long applied, long millis, double eventsPerSecond) {
     }
 
-    /** State of the latest rebuild: IDLE, RUNNING, DONE or FAILED, with its result or error. */
+    /** State of the latest rebuild: IDLE, REPUBLISHING, RUNNING, DONE or FAILED, with its progress, result or error. */
     @io.micronaut.serde.annotation.Serdeable
-    public record Status(String state, java.time.Instant startedAt, Result result, String error) {
+    public record Status(String state, java.time.Instant startedAt, Result result, String error, Progress progress) {
     }
 
-    private volatile Status status = new Status("IDLE", null, null, null);
+    /** How far a replay has come: records on the topic to read, read so far, applied, the rate, and what is left. */
+    @io.micronaut.serde.annotation.Serdeable
+    public record Progress(long recordsTotal, long recordsRead, long applied, double eventsPerSecond, Long etaSeconds) {
+
+        static Progress of(long total, long read, long applied, long nanos) {
+            double rate = nanos <= 0 ? 0 : read * 1e9 / nanos;
+            Long eta = rate > 0 ? Math.round((total - read) / rate) : null;
+            return new Progress(total, read, applied, Math.round(rate * 10) / 10.0, eta);
+        }
+    }
+
+    private volatile Status status = new Status("IDLE", null, null, null, null);
 
     public Status status() {
         return status;
@@ -46,16 +57,16 @@ public class Rebuild {
             return false;
         }
         java.time.Instant started = java.time.Instant.now();
-        status = new Status("RUNNING", started, null, null);
+        status = new Status("RUNNING", started, null, null, null);
         Thread worker = new Thread(() -> {
             java.util.concurrent.ScheduledExecutorService renewal = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
             renewal.scheduleWithFixedDelay(lease::renew, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
             Status end;
             try {
-                end = new Status("DONE", started, run(), null);
+                end = new Status("DONE", started, run(), null, status.progress());
             } catch (RuntimeException e) {
                 log.error("Rebuild failed", e);
-                end = new Status("FAILED", started, null, e.getMessage());
+                end = new Status("FAILED", started, null, e.getMessage(), status.progress());
             }
             renewal.shutdownNow();
             try {
@@ -102,7 +113,7 @@ public class Rebuild {
             log.warn("The topic lacks events of {} aggregates that the store holds (e.g. {}); asking pipeline-service to publish its store again",
                     missing.size(), missing.iterator().next());
             Status running = status;
-            status = new Status("REPUBLISHING", running.startedAt(), null, missing.size() + " aggregates lack events on the topic");
+            status = new Status("REPUBLISHING", running.startedAt(), null, missing.size() + " aggregates lack events on the topic", null);
             store.requestRepublish();
             long deadline = System.nanoTime() + republishTimeout.toNanos();
             while (!(missing = store.shortOnTopic()).isEmpty()) {
@@ -122,6 +133,11 @@ public class Rebuild {
         }
     }
 
+    private void progress(Progress progress) {
+        Status now = status;
+        status = new Status(now.state(), now.startedAt(), now.result(), now.error(), progress);
+    }
+
     public synchronized Result run() {
         if (storeCheck) {
             ensureTopicHoldsTheStore();
@@ -132,9 +148,14 @@ public class Rebuild {
             long start = System.nanoTime();
             long[] applied = {0};
             long[] records = {0};
+            long[] total = {0};
             ingestion.exclusively(() -> {
                 projection.truncate();
-                records[0] = replay.readAll(batch -> applied[0] += ingestion.ingest(batch).applied());
+                replay.readAll(count -> total[0] = count, batch -> {
+                    applied[0] += ingestion.ingest(batch).applied();
+                    records[0] += batch.size();
+                    progress(Progress.of(total[0], records[0], applied[0], System.nanoTime() - start));
+                });
             });
             long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
             Result result = new Result(records[0], applied[0], millis, millis == 0 ? records[0] : records[0] * 1000.0 / millis);

@@ -83,7 +83,7 @@ public class Reconciliation {
         Map<String, Set<Long>> distinct = new HashMap<>();
         Map<String, Long> records = new HashMap<>();
         long[] topicRecords = {0};
-        topic.readAll(batch -> {
+        topic.readAll(total -> { }, batch -> {
             for (ConsumerRecord<String, byte[]> record : batch) {
                 topicRecords[0]++;
                 var header = record.headers().lastHeader("ce_" + EventTypes.SEQUENCE_EXTENSION);
@@ -129,7 +129,7 @@ public class Reconciliation {
     public Set<String> shortOnTopic() throws IOException, InterruptedException {
         Map<String, Long> store = storeCounts();
         Map<String, Set<Long>> distinct = new HashMap<>();
-        topic.readAll(batch -> {
+        topic.readAll(total -> { }, batch -> {
             for (ConsumerRecord<String, byte[]> record : batch) {
                 var header = record.headers().lastHeader("ce_" + EventTypes.SEQUENCE_EXTENSION);
                 if (record.key() != null && header != null && store.containsKey(record.key())) {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /** Reads the whole topic, from the first record of every partition to the end as it is now, in batches. */
 @Singleton
@@ -28,8 +29,8 @@ public class TopicReplay {
         this.topic = topic;
     }
 
-    /** Returns the number of records read. */
-    public long readAll(Consumer<List<ConsumerRecord<String, byte[]>>> batches) {
+    /** Returns the number of records read; {@code total} is told first how many there are to read. */
+    public long readAll(LongConsumer total, Consumer<List<ConsumerRecord<String, byte[]>>> batches) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
@@ -41,6 +42,8 @@ public class TopicReplay {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions);
+            total.accept(partitions.stream().mapToLong(p -> end.get(p) - beginning.get(p)).sum());
             long read = 0;
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
                 ConsumerRecords<String, byte[]> polled = consumer.poll(Duration.ofMillis(500));

@@ -167,6 +167,12 @@ class FunnelTest extends AnalyticsTest {
         assertEquals(202, started.status(), started.body());
         JsonNode done = await("/api/v1/analytics/admin/rebuild", r -> r.status() == 200 && "DONE".equals(r.body().get("state").asText())).body();
         assertTrue(done.get("result").get("records").asLong() >= events.size(), done.toString());
+        JsonNode progress = done.get("progress");
+        assertEquals(done.get("result").get("records").asLong(), progress.get("recordsRead").asLong(), done.toString());
+        assertEquals(progress.get("recordsTotal").asLong(), progress.get("recordsRead").asLong(), "all of the topic was read");
+        assertEquals(done.get("result").get("applied").asLong(), progress.get("applied").asLong());
+        assertEquals(0, progress.get("etaSeconds").asLong(), "nothing left");
+        assertTrue(progress.get("eventsPerSecond").asDouble() > 0, done.toString());
         JsonNode after = get("/api/v1/funnel?pipelineId=" + pipeline).body();
         assertEquals(before.get("stages"), after.get("stages"));
         assertEquals(before.get("totals"), after.get("totals"));
