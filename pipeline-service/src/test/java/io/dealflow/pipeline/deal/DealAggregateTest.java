@@ -8,6 +8,7 @@ import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.matchers.Matchers;
+import org.hamcrest.Matcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -65,20 +66,53 @@ class DealAggregateTest {
                         Matchers.matches(e -> ((DealCreated) e).stage().equals(QUALIFIED)))));
     }
 
+    /** The command is refused with this problem (not merely some problem) and nothing is stored. */
+    private static Matcher<Object> problem(Problem expected) {
+        return Matchers.matches(e -> e instanceof ProblemException p && p.problem() == expected);
+    }
+
+    private static final DealWon WON = new DealWon("d1", "default", LEAD, EUR_1200, NOW);
+    private static final DealLost LOST = new DealLost("d1", "default", LEAD, "Price", null, NOW);
+
+    private static UpdateDeal update(String field, DealFields fields) {
+        return new UpdateDeal("d1", java.util.Set.of(field), fields, null);
+    }
+
     @Test
-    void rejectsTitlesThatAreMissingOrTooLong() {
-        fixture.givenNoPriorActivity().when(create("  ", null)).expectException(ProblemException.class).expectNoEvents();
-        fixture.givenNoPriorActivity().when(create("x".repeat(201), null)).expectException(ProblemException.class).expectNoEvents();
+    void aBlankTitleIsRefused() {
+        fixture.givenNoPriorActivity().when(create("  ", null)).expectException(problem(Problem.VALIDATION))
+                .expectExceptionMessage("title must be 1–200 characters").expectNoEvents();
+    }
+
+    @Test
+    void aTitleOver200CharactersIsRefused() {
+        fixture.givenNoPriorActivity().when(create("x".repeat(201), null)).expectException(problem(Problem.VALIDATION))
+                .expectExceptionMessage("title must be 1–200 characters").expectNoEvents();
+    }
+
+    @Test
+    void aTitleOfExactly200CharactersIsTaken() {
         fixture.givenNoPriorActivity().when(create("x".repeat(200), null)).expectSuccessfulHandlerExecution();
     }
 
     @Test
-    void rejectsAStageOfAnotherPipelineAndAnUnknownPipeline() {
-        fixture.givenNoPriorActivity().when(create("ACME", "won-somewhere-else"))
+    void aStageOfAnotherPipelineIsRefused() {
+        fixture.givenNoPriorActivity().when(create("ACME", "won-somewhere-else")).expectException(problem(Problem.UNKNOWN_STAGE))
                 .expectExceptionMessage("Stage 'won-somewhere-else' is not a stage of pipeline default").expectNoEvents();
+    }
+
+    @Test
+    void anUnknownPipelineIsRefused() {
         fixture.givenNoPriorActivity()
                 .when(new CreateDeal("d1", "renewals", null, "ACME", EUR_1200, null, null, null, null, null))
-                .expectException(ProblemException.class).expectNoEvents();
+                .expectException(problem(Problem.PIPELINE_NOT_FOUND)).expectNoEvents();
+    }
+
+    @Test
+    void aDealWithoutAnAmountIsRefused() {
+        fixture.givenNoPriorActivity()
+                .when(new CreateDeal("d1", "default", null, "ACME", null, null, null, null, null, null))
+                .expectException(problem(Problem.INVALID_AMOUNT)).expectNoEvents();
     }
 
     @Test
@@ -97,9 +131,9 @@ class DealAggregateTest {
     }
 
     @Test
-    void rejectsAMoveToAnUnknownStage() {
+    void aMoveToAnUnknownStageIsRefused() {
         fixture.given(created()).when(new MoveDealToStage("d1", "nowhere", null))
-                .expectException(ProblemException.class).expectNoEvents();
+                .expectException(problem(Problem.UNKNOWN_STAGE)).expectNoEvents();
     }
 
     @Test
@@ -108,23 +142,56 @@ class DealAggregateTest {
     }
 
     @Test
-    void losesOnlyWithAReasonFromTheCatalogue() {
+    void losesWithAReasonFromTheCatalogue() {
         fixture.given(created()).when(new LoseDeal("d1", "Price", "too expensive", null))
                 .expectEvents(new DealLost("d1", "default", LEAD, "Price", "too expensive", NOW));
-        fixture.given(created()).when(new LoseDeal("d1", "Bad weather", null, null))
-                .expectException(ProblemException.class).expectNoEvents();
-        fixture.given(created()).when(new LoseDeal("d1", " ", null, null))
-                .expectException(ProblemException.class).expectNoEvents();
     }
 
     @Test
-    void closedDealsAcceptNoMoveWinOrLoss() {
-        DealWon won = new DealWon("d1", "default", LEAD, EUR_1200, NOW);
-        fixture.given(created(), won).when(new MoveDealToStage("d1", "qualified", null))
-                .expectException(ProblemException.class).expectNoEvents();
-        fixture.given(created(), won).when(new WinDeal("d1", null)).expectException(ProblemException.class).expectNoEvents();
-        fixture.given(created(), new DealLost("d1", "default", LEAD, "Price", null, NOW))
-                .when(new LoseDeal("d1", "Price", null, null)).expectException(ProblemException.class).expectNoEvents();
+    void aLostReasonOutsideTheCatalogueIsRefused() {
+        fixture.given(created()).when(new LoseDeal("d1", "Bad weather", null, null))
+                .expectException(problem(Problem.UNKNOWN_LOST_REASON)).expectNoEvents();
+    }
+
+    @Test
+    void aBlankLostReasonIsRefused() {
+        fixture.given(created()).when(new LoseDeal("d1", " ", null, null))
+                .expectException(problem(Problem.VALIDATION)).expectNoEvents();
+    }
+
+    @Test
+    void aLossNoteOver2000CharactersIsRefused() {
+        fixture.given(created()).when(new LoseDeal("d1", "Price", "n".repeat(2001), null))
+                .expectException(problem(Problem.VALIDATION)).expectNoEvents();
+    }
+
+    @Test
+    void aClosedDealCannotMove() {
+        fixture.given(created(), WON).when(new MoveDealToStage("d1", "qualified", null))
+                .expectException(problem(Problem.DEAL_CLOSED)).expectNoEvents();
+    }
+
+    @Test
+    void aWonDealCannotBeWonAgain() {
+        fixture.given(created(), WON).when(new WinDeal("d1", null)).expectException(problem(Problem.DEAL_CLOSED)).expectNoEvents();
+    }
+
+    @Test
+    void aLostDealCannotBeLostAgain() {
+        fixture.given(created(), LOST).when(new LoseDeal("d1", "Price", null, null))
+                .expectException(problem(Problem.DEAL_CLOSED)).expectNoEvents();
+    }
+
+    @Test
+    void aClosedDealTakesNoActivity() {
+        fixture.given(created(), WON).when(new LogActivity("d1", "a1", ActivityKind.CALL, null))
+                .expectException(problem(Problem.DEAL_CLOSED)).expectNoEvents();
+    }
+
+    @Test
+    void aClosedDealCannotBeEdited() {
+        fixture.given(created(), WON).when(update("title", new DealFields("New", null, null, null, null, null, null)))
+                .expectException(problem(Problem.DEAL_CLOSED)).expectNoEvents();
     }
 
     @Test
@@ -138,49 +205,73 @@ class DealAggregateTest {
                         new FieldChange("amount", "1200.00 EUR", "1500.00 EUR"),
                         new FieldChange("ownerId", "alice", "bob")), after, NOW));
         fixture.given(created())
-                .when(new UpdateDeal("d1", java.util.Set.of("title"), new DealFields("ACME", null, null, null, null, null, null), null))
+                .when(update("title", new DealFields("ACME", null, null, null, null, null, null)))
                 .expectSuccessfulHandlerExecution().expectNoEvents();
     }
 
     @Test
-    void updateRulesKeepTitleAndAmount() {
-        fixture.given(created())
-                .when(new UpdateDeal("d1", java.util.Set.of("title"), new DealFields(" ", null, null, null, null, null, null), null))
-                .expectException(ProblemException.class).expectNoEvents();
-        fixture.given(created())
-                .when(new UpdateDeal("d1", java.util.Set.of("amount"), new DealFields(null, null, null, null, null, null, null), null))
-                .expectException(ProblemException.class).expectNoEvents();
-        fixture.given(created())
-                .when(new UpdateDeal("d1", java.util.Set.of("ownerId"), new DealFields(null, null, "o".repeat(201), null, null, null, null), null))
-                .expectException(ProblemException.class).expectNoEvents();
+    void anEditCannotBlankTheTitle() {
+        fixture.given(created()).when(update("title", new DealFields(" ", null, null, null, null, null, null)))
+                .expectException(problem(Problem.VALIDATION)).expectNoEvents();
     }
 
     @Test
-    void reopensOnlyClosedDealsIntoAStageOfThePipeline() {
-        DealLost lost = new DealLost("d1", "default", LEAD, "Price", null, NOW);
-        fixture.given(created(), lost).when(new ReopenDeal("d1", null, null))
+    void anEditCannotRemoveTheAmount() {
+        fixture.given(created()).when(update("amount", new DealFields(null, null, null, null, null, null, null)))
+                .expectException(problem(Problem.INVALID_AMOUNT)).expectNoEvents();
+    }
+
+    @Test
+    void anOwnerOver200CharactersIsRefused() {
+        fixture.given(created()).when(update("ownerId", new DealFields(null, null, "o".repeat(201), null, null, null, null)))
+                .expectException(problem(Problem.VALIDATION)).expectNoEvents();
+    }
+
+    @Test
+    void aCloseDateOutsideTheAllowedYearsIsRefused() {
+        fixture.given(created()).when(update("expectedCloseDate",
+                        new DealFields(null, null, null, null, LocalDate.parse("1899-12-31"), null, null)))
+                .expectException(problem(Problem.VALIDATION)).expectNoEvents();
+    }
+
+    @Test
+    void reopensAClosedDealIntoItsStageOrAChosenOne() {
+        fixture.given(created(), LOST).when(new ReopenDeal("d1", null, null))
                 .expectEvents(new DealReopened("d1", "default", DealStatus.LOST, LEAD, NOW));
-        fixture.given(created(), lost).when(new ReopenDeal("d1", "qualified", null))
+        fixture.given(created(), LOST).when(new ReopenDeal("d1", "qualified", null))
                 .expectEvents(new DealReopened("d1", "default", DealStatus.LOST, QUALIFIED, NOW));
-        fixture.given(created(), lost).when(new ReopenDeal("d1", "elsewhere", null))
-                .expectException(ProblemException.class).expectNoEvents();
-        fixture.given(created()).when(new ReopenDeal("d1", null, null))
-                .expectException(ProblemException.class).expectNoEvents();
-        fixture.given(created(), lost, new DealReopened("d1", "default", DealStatus.LOST, LEAD, NOW))
+        fixture.given(created(), LOST, new DealReopened("d1", "default", DealStatus.LOST, LEAD, NOW))
                 .when(new MoveDealToStage("d1", "qualified", null)).expectSuccessfulHandlerExecution();
     }
 
     @Test
-    void activitiesOnOpenDealsOnly() {
+    void aReopenIntoAnUnknownStageIsRefused() {
+        fixture.given(created(), LOST).when(new ReopenDeal("d1", "elsewhere", null))
+                .expectException(problem(Problem.UNKNOWN_STAGE)).expectNoEvents();
+    }
+
+    @Test
+    void anOpenDealCannotBeReopened() {
+        fixture.given(created()).when(new ReopenDeal("d1", null, null))
+                .expectException(problem(Problem.DEAL_OPEN)).expectNoEvents();
+    }
+
+    @Test
+    void logsActivitiesOnOpenDeals() {
         fixture.given(created()).when(new LogActivity("d1", "a1", ActivityKind.CALL, "intro call"))
                 .expectEvents(new ActivityLogged("d1", "default", "a1", ActivityKind.CALL, "intro call", NOW));
+    }
+
+    @Test
+    void anActivityNoteOver2000CharactersIsRefused() {
         fixture.given(created()).when(new LogActivity("d1", "a1", ActivityKind.NOTE, "n".repeat(2001)))
-                .expectException(ProblemException.class).expectNoEvents();
-        fixture.given(created(), new DealWon("d1", "default", LEAD, EUR_1200, NOW))
-                .when(new LogActivity("d1", "a1", ActivityKind.CALL, null)).expectException(ProblemException.class).expectNoEvents();
-        fixture.given(created(), new DealWon("d1", "default", LEAD, EUR_1200, NOW))
-                .when(new UpdateDeal("d1", java.util.Set.of("title"), new DealFields("New", null, null, null, null, null, null), null))
-                .expectException(ProblemException.class).expectNoEvents();
+                .expectException(problem(Problem.VALIDATION)).expectNoEvents();
+    }
+
+    @Test
+    void anActivityWithoutAKindIsRefused() {
+        fixture.given(created()).when(new LogActivity("d1", "a1", null, "call"))
+                .expectException(problem(Problem.VALIDATION)).expectNoEvents();
     }
 
     @Test

@@ -38,20 +38,61 @@ class PipelineAggregateTest {
                 .expectEvents(defined());
     }
 
+    /** Every rule of a definition is refused as a validation problem with its own message, and nothing is stored. */
+    private void refused(DefinePipeline command, String message) {
+        fixture.givenNoPriorActivity().when(command)
+                .expectException(matches(e -> e instanceof ProblemException p && p.problem() == Problem.VALIDATION))
+                .expectExceptionMessage(message).expectNoEvents();
+    }
+
     @Test
-    void rejectsBadDefinitions() {
-        fixture.givenNoPriorActivity().when(new DefinePipeline("Bad Id!", "x", List.of(LEAD), List.of()))
-                .expectException(ProblemException.class).expectNoEvents();
-        fixture.givenNoPriorActivity().when(new DefinePipeline("p", "x", List.of(), List.of()))
-                .expectException(ProblemException.class).expectNoEvents();
-        fixture.givenNoPriorActivity().when(new DefinePipeline("p", "x", List.of(LEAD, LEAD), List.of()))
-                .expectException(ProblemException.class).expectNoEvents();
-        fixture.givenNoPriorActivity().when(new DefinePipeline("p", "x", List.of(new Stage("s", "S", 101, Phase.INTEREST, null)), List.of()))
-                .expectException(ProblemException.class).expectNoEvents();
-        fixture.givenNoPriorActivity().when(new DefinePipeline("p", "x", List.of(new Stage("s", "S", 10, null, null)), List.of()))
-                .expectException(ProblemException.class).expectNoEvents();
-        fixture.givenNoPriorActivity().when(new DefinePipeline("p", "x", List.of(new Stage("s", "S", 10, Phase.INTEREST, 0)), List.of()))
-                .expectException(ProblemException.class).expectNoEvents();
+    void aPipelineIdThatIsNotLowercaseLettersDigitsOrDashesIsRefused() {
+        refused(new DefinePipeline("Bad Id!", "x", List.of(LEAD), List.of()), "pipeline id must be 1–64 lowercase letters, digits or dashes");
+    }
+
+    @Test
+    void aBlankPipelineNameIsRefused() {
+        refused(new DefinePipeline("p", " ", List.of(LEAD), List.of()), "pipeline name must be 1–200 characters");
+    }
+
+    @Test
+    void aPipelineWithoutStagesIsRefused() {
+        refused(new DefinePipeline("p", "x", List.of(), List.of()), "a pipeline needs 1–50 stages");
+    }
+
+    @Test
+    void aBlankLostReasonIsRefused() {
+        refused(new DefinePipeline("p", "x", List.of(LEAD), List.of(" ")), "lost reasons must be at most 100 texts of 1–200 characters");
+    }
+
+    @Test
+    void aStageIdThatIsNotLowercaseLettersDigitsOrDashesIsRefused() {
+        refused(new DefinePipeline("p", "x", List.of(new Stage("Stage 1", "S", 10, Phase.INTEREST, null)), List.of()), "stage id must be 1–64 lowercase letters, digits or dashes");
+    }
+
+    @Test
+    void aDuplicateStageIdIsRefused() {
+        refused(new DefinePipeline("p", "x", List.of(LEAD, LEAD), List.of()), "duplicate stage id lead");
+    }
+
+    @Test
+    void aBlankStageNameIsRefused() {
+        refused(new DefinePipeline("p", "x", List.of(new Stage("s", " ", 10, Phase.INTEREST, null)), List.of()), "stage name must be 1–200 characters");
+    }
+
+    @Test
+    void aProbabilityAbove100IsRefused() {
+        refused(new DefinePipeline("p", "x", List.of(new Stage("s", "S", 101, Phase.INTEREST, null)), List.of()), "stage probability must be 0–100");
+    }
+
+    @Test
+    void aStageWithoutAPhaseIsRefused() {
+        refused(new DefinePipeline("p", "x", List.of(new Stage("s", "S", 10, null, null)), List.of()), "stage phase is required");
+    }
+
+    @Test
+    void rottingDaysBelowOneAreRefused() {
+        refused(new DefinePipeline("p", "x", List.of(new Stage("s", "S", 10, Phase.INTEREST, 0)), List.of()), "rottingDays must be at least 1");
     }
 
     @Test
