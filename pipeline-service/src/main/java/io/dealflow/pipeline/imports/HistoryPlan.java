@@ -79,22 +79,27 @@ final class HistoryPlan {
 
     /**
      * The same import and line always name the same deal, so an import that is resumed never writes a deal twice.
-     * The id is ordered like the import's lines (a version 8 UUID: the import's creation time in milliseconds, then
+     * The ids are ordered like the import's lines (version 8 UUIDs: the import's creation time in milliseconds, then
      * the line number, then a hash of who imported under which key): the deals of one chunk land side by side at the
      * end of every index instead of each on a leaf of its own.
      */
-    static String dealId(String subject, String importKey, Instant importCreated, long line) {
-        long hash = ByteBuffer.wrap(digest(subject + "\n" + importKey)).getLong();
-        long high = (importCreated.toEpochMilli() << 16) | 0x8000L | ((hash >>> 52) & 0xFFF);
-        long low = 0x8000000000000000L | ((line & 0x3FFFFFFFL) << 32) | (hash & 0xFFFFFFFFL);
-        return new UUID(high, low).toString();
-    }
+    record DealIds(long high, long hash) {
 
-    private static byte[] digest(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        static DealIds of(String subject, String importKey, Instant importCreated) {
+            long hash = ByteBuffer.wrap(digest(subject + "\n" + importKey)).getLong();
+            return new DealIds((importCreated.toEpochMilli() << 16) | 0x8000L | ((hash >>> 52) & 0xFFF), hash & 0xFFFFFFFFL);
+        }
+
+        String forLine(long line) {
+            return new UUID(high, 0x8000000000000000L | ((line & 0x3FFFFFFFL) << 32) | hash).toString();
+        }
+
+        private static byte[] digest(String text) {
+            try {
+                return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is part of every JDK", e);
+            }
         }
     }
 

@@ -139,6 +139,7 @@ class ImportRunner implements AutoCloseable {
             pass.cancelled = true;
             return pass;
         }
+        HistoryPlan.DealIds dealIds = HistoryPlan.DealIds.of(job.subject(), job.key(), job.createdAt());
         Map<String, Long> externalIds = new HashMap<>();
         List<DealReplay.Replayed> pending = new ArrayList<>(chunk);
         List<ImportJob.Rejection> refused = new ArrayList<>();
@@ -158,7 +159,7 @@ class ImportRunner implements AutoCloseable {
                         reason = "externalId '" + externalId + "' is also on line " + earlier;
                     } else {
                         try {
-                            String dealId = HistoryPlan.dealId(job.subject(), job.key(), job.createdAt(), line.number());
+                            String dealId = dealIds.forLine(line.number());
                             HistoryPlan.Planned plan = HistoryPlan.of(line.deal(), dealId, job.pipelineId(), now);
                             replayed = replay.replay(plan.creation(), plan.createdAt(), plan.steps());
                         } catch (HistoryPlan.Invalid e) {
