@@ -78,7 +78,11 @@ public class DealEventPublisher {
         UnitOfWork<?> root = CurrentUnitOfWork.get().root();
         return root.getOrComputeResource(PENDING, key -> {
             List<CompletableFuture<?>> sends = new ArrayList<>();
-            root.onPrepareCommit(uow -> awaitAll(sends));
+            root.onPrepareCommit(uow -> {
+                // the batch is complete: send what the producer holds back for linger.ms now, not after it
+                kafka.flush();
+                awaitAll(sends);
+            });
             return sends;
         });
     }
