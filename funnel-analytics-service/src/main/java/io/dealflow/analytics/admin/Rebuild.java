@@ -1,6 +1,7 @@
 package io.dealflow.analytics.admin;
 
 import io.dealflow.analytics.projection.FunnelProjection;
+import io.dealflow.analytics.generation.ReadModelGenerations;
 import io.dealflow.analytics.ingest.Ingestion;
 import io.micronaut.configuration.kafka.ConsumerRegistry;
 import jakarta.inject.Singleton;
@@ -16,9 +17,10 @@ import java.util.Set;
  * Rebuilds the read model from the start of the topic. First the topic must hold everything the event store holds
  * (the store is the source of truth; a topic recreated or cut short would silently lose deals): when it lacks events,
  * pipeline-service is asked to publish its store again and the rebuild waits until the topic has them, or fails with the
- * read model untouched. Then the live consumer is paused and the projection held still while the tables are emptied and
- * every record up to the current end is applied again; afterwards the live consumer resumes where it was, and what it
- * re-reads is recognised as already applied. With several instances, run it while only one instance consumes.
+ * read model untouched. Then every record up to the current end is applied to a new generation of the read model (a
+ * schema beside the one that answers, see {@link ReadModelGenerations}), which is swapped in when complete: until then,
+ * and for good if the rebuild fails or is killed, the previous read model answers. One rebuild at a time across
+ * instances ({@link RebuildLease}); the others stop consuming while it runs and follow the swap ({@link RebuildWatch}).
  */
 @Singleton
 public class Rebuild {
@@ -87,11 +89,12 @@ public class Rebuild {
     private final TopicReplay replay;
     private final Reconciliation store;
     private final RebuildLease lease;
+    private final ReadModelGenerations generations;
     private final boolean storeCheck;
     private final Duration republishTimeout;
 
     public Rebuild(ConsumerRegistry consumers, Ingestion ingestion, FunnelProjection projection, TopicReplay replay,
-                   Reconciliation store, RebuildLease lease, @Value("${dealflow.rebuild.store-check:true}") boolean storeCheck,
+                   Reconciliation store, RebuildLease lease, ReadModelGenerations generations, @Value("${dealflow.rebuild.store-check:true}") boolean storeCheck,
                    @Value("${dealflow.rebuild.republish-timeout:10m}") Duration republishTimeout) {
         this.consumers = consumers;
         this.ingestion = ingestion;
@@ -99,6 +102,7 @@ public class Rebuild {
         this.replay = replay;
         this.store = store;
         this.lease = lease;
+        this.generations = generations;
         this.storeCheck = storeCheck;
         this.republishTimeout = republishTimeout;
     }
@@ -138,10 +142,16 @@ public class Rebuild {
         status = new Status(now.state(), now.startedAt(), now.result(), now.error(), progress);
     }
 
+    /**
+     * Fills a new generation of the read model from the whole topic while the active one keeps answering, then makes it
+     * active. Live consumption on this instance is held still meanwhile (its batches would land in the old generation
+     * and be missing from the new), and resumes where it was: what it re-reads is recognised as applied.
+     */
     public synchronized Result run() {
         if (storeCheck) {
             ensureTopicHoldsTheStore();
         }
+        String next = generations.createNext();
         Set<String> ids = consumers.getConsumerIds();
         ids.forEach(consumers::pause);
         try {
@@ -150,17 +160,25 @@ public class Rebuild {
             long[] records = {0};
             long[] total = {0};
             ingestion.exclusively(() -> {
-                projection.truncate();
-                replay.readAll(count -> total[0] = count, batch -> {
+                generations.fill(next, () -> replay.readAll(count -> total[0] = count, batch -> {
                     applied[0] += ingestion.ingest(batch).applied();
                     records[0] += batch.size();
                     progress(Progress.of(total[0], records[0], applied[0], System.nanoTime() - start));
-                });
+                }));
+                String replaced = generations.active();
+                generations.activate(next);
+                projection.forget(replaced);
             });
             long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
             Result result = new Result(records[0], applied[0], millis, millis == 0 ? records[0] : records[0] * 1000.0 / millis);
-            log.info("Rebuilt the read model from {} records ({} applied) in {} ms", result.records(), result.applied(), millis);
+            log.info("Rebuilt the read model into {} from {} records ({} applied) in {} ms", next, result.records(), result.applied(), millis);
             return result;
+        } catch (RuntimeException e) {
+            if (!next.equals(generations.active())) {
+                generations.discard(next);
+                projection.forget(next);
+            }
+            throw e;
         } finally {
             ids.forEach(consumers::resume);
         }

@@ -75,10 +75,19 @@ public class RebuildLease {
 
     /** The other instance rebuilding now, if any (a lease not renewed within the expiry does not count). */
     public Optional<String> heldByAnother() {
+        return holder(me);
+    }
+
+    /** Whether a rebuild runs now, on this instance or another. */
+    public boolean held() {
+        return holder("").isPresent();
+    }
+
+    private Optional<String> holder(String except) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("select holder from rebuild_lease where id = ? and holder <> ? and renewed_at >= ?")) {
             s.setInt(1, ID);
-            s.setString(2, me);
+            s.setString(2, except);
             s.setTimestamp(3, Timestamp.from(clock.instant().minus(expiry)));
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();

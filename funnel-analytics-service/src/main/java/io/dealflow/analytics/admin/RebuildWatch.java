@@ -1,5 +1,7 @@
 package io.dealflow.analytics.admin;
 
+import io.dealflow.analytics.generation.ReadModelGenerations;
+import io.dealflow.analytics.projection.FunnelProjection;
 import io.micronaut.configuration.kafka.ConsumerRegistry;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
@@ -9,8 +11,9 @@ import org.slf4j.LoggerFactory;
 import java.util.Optional;
 
 /**
- * While another instance rebuilds the read model, this one stops consuming (its writes would land in tables being
- * emptied and refilled) and resumes, where its consumers were, once the rebuild's lease is gone.
+ * While another instance rebuilds the read model, this one stops consuming (its writes would land in the generation
+ * being replaced) and resumes, where its consumers were, once the rebuild's lease is gone — on the generation the
+ * rebuild made active.
  */
 @Singleton
 public class RebuildWatch {
@@ -19,16 +22,23 @@ public class RebuildWatch {
 
     private final RebuildLease lease;
     private final ConsumerRegistry consumers;
+    private final ReadModelGenerations generations;
+    private final FunnelProjection projection;
     private volatile boolean pausedForAnother;
 
-    public RebuildWatch(RebuildLease lease, ConsumerRegistry consumers) {
+    public RebuildWatch(RebuildLease lease, ConsumerRegistry consumers, ReadModelGenerations generations, FunnelProjection projection) {
         this.lease = lease;
         this.consumers = consumers;
+        this.generations = generations;
+        this.projection = projection;
     }
 
     @Scheduled(fixedDelay = "${dealflow.rebuild.watch-every:1s}", initialDelay = "${dealflow.rebuild.watch-every:1s}")
     void watch() {
         Optional<String> other = lease.heldByAnother();
+        if (other.isEmpty() && !pausedForAnother) {
+            follow();
+        }
         if (other.isPresent()) {
             if (!pausedForAnother) {
                 log.info("{} is rebuilding the read model; consuming paused until it is done", other.get());
@@ -37,9 +47,18 @@ public class RebuildWatch {
             consumers.getConsumerIds().forEach(consumers::pause);
             pausedForAnother = true;
         } else if (other.isEmpty() && pausedForAnother) {
+            follow();
             log.info("The rebuild elsewhere is over; consuming again");
             consumers.getConsumerIds().forEach(consumers::resume);
             pausedForAnother = false;
+        }
+    }
+
+    /** Answers from the generation another instance's rebuild made active, once it is (checked on every look). */
+    private void follow() {
+        String before = generations.active();
+        if (generations.refresh()) {
+            projection.forget(before);
         }
     }
 

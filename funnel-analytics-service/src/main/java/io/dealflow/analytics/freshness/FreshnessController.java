@@ -3,6 +3,7 @@ package io.dealflow.analytics.freshness;
 import io.swagger.v3.oas.annotations.Operation;
 
 import io.dealflow.analytics.access.RequiresScope;
+import io.dealflow.analytics.admin.RebuildLease;
 import io.dealflow.trust.Scope;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.annotation.Controller;
@@ -34,14 +35,16 @@ import java.util.concurrent.TimeUnit;
 public class FreshnessController {
 
     private final Admin admin;
+    private final RebuildLease lease;
     private final DataSource dataSource;
     private final Clock clock;
     private final String topic;
     private final String group;
 
-    public FreshnessController(Admin admin, DataSource dataSource, Clock clock, @Value("${dealflow.topic}") String topic,
+    public FreshnessController(Admin admin, RebuildLease lease, DataSource dataSource, Clock clock, @Value("${dealflow.topic}") String topic,
                                @Value("${dealflow.consumer-group:funnel-analytics}") String group) {
         this.admin = admin;
+        this.lease = lease;
         this.dataSource = dataSource;
         this.clock = clock;
         this.topic = topic;
@@ -111,6 +114,7 @@ public class FreshnessController {
             rows.add(new Freshness.PartitionLag(id, endOffset, committedOffset, lag, p.newest(), p.applied(), p.duplicates(),
                     p.unknown(), p.deadLetters(), p.gaps()));
         }
-        return new Freshness(newest, newest == null ? null : clock.millis() - newest.toEpochMilli(), totalLag, waiting, oldestWaiting, rows);
+        return new Freshness(newest, newest == null ? null : clock.millis() - newest.toEpochMilli(), totalLag, waiting, oldestWaiting,
+                lease.held(), rows);
     }
 }

@@ -1,5 +1,7 @@
 package io.dealflow.analytics.projection;
 
+import io.dealflow.analytics.generation.ReadModelGenerations;
+import io.dealflow.analytics.generation.SchemaSelection;
 import io.dealflow.analytics.ingest.DecodedEvent;
 import io.dealflow.events.v1.DealCreated;
 import io.dealflow.events.v1.DealEvent;
@@ -21,8 +23,10 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Applies public deal events to the funnel read model. A batch is applied in one transaction; an event
@@ -56,12 +60,27 @@ public class FunnelProjection {
         Instant newest;
     }
 
-    private final DataSource dataSource;
-    private final PlannerStatistics statistics = new PlannerStatistics();
-    private final TallyCells cells = new TallyCells();
+    /** What the projection remembers of one generation of the read model (see {@link SchemaSelection}). */
+    private record Remembered(TallyCells cells, PlannerStatistics statistics) {
+    }
 
-    public FunnelProjection(DataSource dataSource) {
+    private final DataSource dataSource;
+    private final SchemaSelection schemas;
+    private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+
+    public FunnelProjection(DataSource dataSource, SchemaSelection schemas) {
         this.dataSource = dataSource;
+        this.schemas = schemas;
+    }
+
+    private Remembered remembered() {
+        return remembered.computeIfAbsent(Objects.requireNonNullElse(schemas.target(), ""),
+                schema -> new Remembered(new TallyCells(), new PlannerStatistics()));
+    }
+
+    /** Forgets what it remembered of a generation that was dropped or replaced. */
+    public void forget(String schema) {
+        remembered.remove(Objects.requireNonNullElse(schema, ""));
     }
 
     /**
@@ -71,6 +90,7 @@ public class FunnelProjection {
      */
     public Summary apply(List<Delivery> deliveries) {
         Map<Integer, PartitionCounts> partitions = new TreeMap<>();
+        Remembered memory = remembered();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -105,7 +125,7 @@ public class FunnelProjection {
                 deals.values().forEach(d -> counters.add(d, 1));
                 DealStateStore.save(c, deals.values());
                 pending.save(c, Instant.now());
-                TallyCells.Created created = counters.write(c, cells);
+                TallyCells.Created created = counters.write(c, memory.cells());
                 for (var entry : partitions.entrySet()) {
                     if (entry.getKey() == FROM_STORE) {
                         continue;
@@ -113,13 +133,13 @@ public class FunnelProjection {
                     progress(c, entry.getKey(), entry.getValue());
                 }
                 c.commit();
-                cells.remember(created);
+                memory.cells().remember(created);
                 Summary summary = new Summary(partitions.values().stream().mapToInt(t -> t.applied).sum(),
                         partitions.values().stream().mapToInt(t -> t.duplicates).sum(),
                         partitions.values().stream().mapToInt(t -> t.unknown).sum(),
                         partitions.values().stream().mapToInt(t -> t.deadLetters).sum(),
                         partitions.values().stream().mapToInt(t -> t.gaps).sum());
-                statistics.afterBatch(c, summary.applied());
+                memory.statistics().afterBatch(c, summary.applied());
                 return summary;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -197,12 +217,11 @@ public class FunnelProjection {
     public void truncate() {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            for (String table : List.of("tally", "tally_key", "tally_group", "stage_visit", "deal_amount", "close_date_change", "deal",
-                    "pending_event", "pipeline_stage", "pipeline_state", "partition_progress")) {
+            for (String table : ReadModelGenerations.MODEL_TABLES) {
                 update(c, "delete from " + table);
             }
             c.commit();
-            cells.clear();
+            remembered().cells().clear();
         } catch (SQLException e) {
             throw new IllegalStateException("Could not empty the read model", e);
         }

@@ -43,8 +43,8 @@ class RememberedCellIdsTest {
     @Test
     void countersStayRightAfterAnotherInstanceRebuiltTheReadModel() throws SQLException {
         JdbcDataSource dataSource = migratedDatabase();
-        FunnelProjection first = new FunnelProjection(dataSource);
-        FunnelProjection second = new FunnelProjection(dataSource);
+        FunnelProjection first = new FunnelProjection(dataSource, new io.dealflow.analytics.generation.SchemaSelection());
+        FunnelProjection second = new FunnelProjection(dataSource, new io.dealflow.analytics.generation.SchemaSelection());
 
         List<FunnelProjection.Delivery> history = new ArrayList<>(List.of(pipeline()));
         for (int i = 0; i < 3; i++) {
@@ -79,7 +79,7 @@ class RememberedCellIdsTest {
     @Test
     void oneInstanceKeepsOneRowPerGroupAndCounter() throws SQLException {
         JdbcDataSource dataSource = migratedDatabase();
-        FunnelProjection projection = new FunnelProjection(dataSource);
+        FunnelProjection projection = new FunnelProjection(dataSource, new io.dealflow.analytics.generation.SchemaSelection());
         projection.apply(List.of(pipeline(), created("d0", "ann"), moved("d0")));
         // new groups with several new counters each (bob's slice), and new counters in groups that have rows (d0 won)
         projection.apply(List.of(created("d1", "bob"), moved("d1"), won("d0")));
@@ -97,7 +97,7 @@ class RememberedCellIdsTest {
     @Test
     void aCounterCreatedTwiceAddsUp() throws SQLException {
         JdbcDataSource dataSource = migratedDatabase();
-        FunnelProjection projection = new FunnelProjection(dataSource);
+        FunnelProjection projection = new FunnelProjection(dataSource, new io.dealflow.analytics.generation.SchemaSelection());
         projection.apply(List.of(pipeline(), created("d0", "ann"), moved("d0"), created("d1", "ann"), moved("d1")));
         // a reader that remembers the counter's first row from before the second appeared
         TallyRows remembering = new TallyRows();
@@ -127,7 +127,7 @@ class RememberedCellIdsTest {
     @Test
     void aTimeCounterCreatedTwiceAddsItsBucketsUp() throws SQLException {
         JdbcDataSource dataSource = migratedDatabase();
-        FunnelProjection projection = new FunnelProjection(dataSource);
+        FunnelProjection projection = new FunnelProjection(dataSource, new io.dealflow.analytics.generation.SchemaSelection());
         projection.apply(List.of(pipeline(), created("d0", "ann"), moved("d0")));
         // a second row for the whole pipeline's time in Lead, as another instance creating it at the same moment leaves
         // it, holding one stay of 10 h; d0 stayed 1 h
@@ -161,7 +161,7 @@ class RememberedCellIdsTest {
     @Test
     void aCounterRowBackAtZeroDealsStillCountsItsAmount() throws SQLException {
         JdbcDataSource dataSource = migratedDatabase();
-        FunnelProjection projection = new FunnelProjection(dataSource);
+        FunnelProjection projection = new FunnelProjection(dataSource, new io.dealflow.analytics.generation.SchemaSelection());
         projection.apply(List.of(pipeline(), created("d0", "ann"), moved("d0"), won("d0")));
 
         // two rows for the won-EUR counter, as two consumer threads that created it at once leave them: deal A (100.00)

@@ -7,10 +7,12 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.CloudEventSerializer;
 import io.dealflow.events.v1.EventTypes;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -18,6 +20,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Writes events to the topic exactly as pipeline-service does: CloudEvents in Kafka binary mode. */
@@ -25,7 +28,7 @@ public final class EventWriter implements AutoCloseable {
 
     private final KafkaProducer<String, CloudEvent> producer;
     private final KafkaProducer<String, byte[]> raw;
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     public EventWriter() {
@@ -41,12 +44,30 @@ public final class EventWriter implements AutoCloseable {
 
     public void send(String id, String type, String subject, long sequence, Instant time, Object payload) {
         try {
-            CloudEvent event = CloudEventBuilder.v1().withId(id).withType(type)
+            producer.send(new ProducerRecord<>(EventTypes.TOPIC, subject, event(id, type, subject, sequence, time, payload))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The record a consumer of the topic would receive for this event (partition 0), without the broker. */
+    public static ConsumerRecord<String, byte[]> record(String type, String subject, long sequence, Instant time, Object payload) {
+        RecordHeaders headers = new RecordHeaders();
+        try (CloudEventSerializer serializer = new CloudEventSerializer()) {
+            byte[] value = serializer.serialize(EventTypes.TOPIC, headers,
+                    event(UUID.randomUUID().toString(), type, subject, sequence, time, payload));
+            return new ConsumerRecord<>(EventTypes.TOPIC, 0, 0, time.toEpochMilli(), TimestampType.CREATE_TIME, subject.length(),
+                    value.length, subject, value, headers, Optional.empty());
+        }
+    }
+
+    private static CloudEvent event(String id, String type, String subject, long sequence, Instant time, Object payload) {
+        try {
+            return CloudEventBuilder.v1().withId(id).withType(type)
                     .withSource(URI.create(EventTypes.SOURCE)).withSubject(subject)
                     .withTime(time.atOffset(ZoneOffset.UTC))
                     .withExtension(EventTypes.SEQUENCE_EXTENSION, String.valueOf(sequence))
-                    .withDataContentType("application/json").withData(json.writeValueAsBytes(payload)).build();
-            producer.send(new ProducerRecord<>(EventTypes.TOPIC, subject, event)).get();
+                    .withDataContentType("application/json").withData(JSON.writeValueAsBytes(payload)).build();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
