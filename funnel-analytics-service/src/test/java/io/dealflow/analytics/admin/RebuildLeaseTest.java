@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * One rebuild at a time across instances: while another instance holds the rebuild lease this one refuses to start a
- * rebuild (409) and stops consuming, and it consumes again — nothing skipped — once the lease is gone. A lease its
+ * rebuild (409) and stops consuming, and it consumes again — nothing skipped, into the generation the rebuild made
+ * active — once the lease is gone. A lease its
  * holder stopped renewing (killed halfway) does not block anyone.
  */
 @MicronautTest
@@ -47,6 +48,10 @@ class RebuildLeaseTest extends AnalyticsTest {
     RebuildWatch watch;
     @Inject
     ConsumerRegistry consumers;
+    @Inject
+    io.dealflow.analytics.generation.ReadModelGenerations generations;
+    @Inject
+    io.dealflow.analytics.ingest.Ingestion ingestion;
 
     @AfterEach
     void noLease() throws Exception {
@@ -82,8 +87,20 @@ class RebuildLeaseTest extends AnalyticsTest {
             Thread.sleep(3_000);
             assertEquals(0, get(funnel).body().get("totals").get("deals").asLong(), "nothing applied while paused");
 
+            // the other instance fills its generation (here two deals the topic does not hold) and points at it
+            String theirs = generations.createNext();
+            generations.fill(theirs, () -> ingestion.ingest(List.of(
+                    EventWriter.record(EventTypes.PIPELINE_DEFINED, pipeline, 0, T0, new PipelineDefined(pipeline, "Lease", List.of(
+                            new PipelineDefined.PipelineStage("lead", "Lead", 0, 10, "AWARENESS", null)), List.of(), T0, "system")),
+                    created(pipeline, UUID.randomUUID().toString()), created(pipeline, UUID.randomUUID().toString()))));
+            execute("delete from read_model_generation");
+            execute("insert into read_model_generation (id, active_schema) values (1, '" + theirs + "')");
+            assertEquals(0, get(funnel).body().get("totals").get("deals").asLong(), "this instance answers from its generation until the lease is gone");
+
             execute("delete from rebuild_lease");
-            await(funnel, r -> r.body().get("totals").get("deals").asLong() == 1);
+            // the rebuilt generation answers here too, and what was sent meanwhile is applied to it
+            await(funnel, r -> r.body().get("totals").get("deals").asLong() == 3);
+            assertEquals(theirs, generations.active());
             assertTrue(!watch.pausedForAnother());
         }
     }
@@ -97,6 +114,11 @@ class RebuildLeaseTest extends AnalyticsTest {
             rs.next();
             assertEquals(0, rs.getLong(1), "the lease is released when the rebuild ends");
         }
+    }
+
+    private static org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> created(String pipeline, String deal) {
+        return EventWriter.record(EventTypes.DEAL_CREATED, deal, 0, T0, new DealCreated(deal, pipeline, "Rebuilt elsewhere",
+                new Money("5.00", "EUR"), "o", "web", null, null, null, LEAD, T0, "u"));
     }
 
     private boolean hasPartitions(String consumerId) {
