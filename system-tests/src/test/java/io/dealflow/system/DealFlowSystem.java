@@ -23,13 +23,24 @@ final class DealFlowSystem implements AutoCloseable {
     final int analyticsPort = freePort();
     final int gatewayPort = freePort();
     private final List<ServiceProcess> started = new ArrayList<>();
+    private final Map<String, String> analyticsSettings;
+    private ServiceProcess broker;
     private ServiceProcess pipelineService;
-    private Map<String, String> pipelineEnv;
+    private ServiceProcess analyticsService;
     private Path root;
     private Path logs;
 
+    private DealFlowSystem(Map<String, String> analyticsSettings) {
+        this.analyticsSettings = analyticsSettings;
+    }
+
     static DealFlowSystem start() throws Exception {
-        DealFlowSystem system = new DealFlowSystem();
+        return start(Map.of());
+    }
+
+    /** The system with extra settings (environment variables) for funnel-analytics-service. */
+    static DealFlowSystem start(Map<String, String> analyticsSettings) throws Exception {
+        DealFlowSystem system = new DealFlowSystem(analyticsSettings);
         try {
             system.boot();
         } catch (Exception | Error e) {
@@ -73,8 +84,9 @@ final class DealFlowSystem implements AutoCloseable {
         broker.put("KAFKA_PORT", String.valueOf(kafkaPort));
         broker.put("KAFKA_CONTROLLER_PORT", String.valueOf(freePort()));
         broker.put("KAFKA_DATA_DIR", data.resolve("kafka").toString());
-        started.add(new ServiceProcess("local-kafka", root.resolve("local-kafka/target/local-kafka-exec.jar"), broker, logs)
-                .start().awaitLog("local-kafka ready", Duration.ofSeconds(60)));
+        this.broker = new ServiceProcess("local-kafka", root.resolve("local-kafka/target/local-kafka-exec.jar"), broker, logs)
+                .start().awaitLog("local-kafka ready", Duration.ofSeconds(60));
+        started.add(this.broker);
 
         Map<String, String> common = new HashMap<>();
         common.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
@@ -82,7 +94,7 @@ final class DealFlowSystem implements AutoCloseable {
         common.put("DEALFLOW_GATEWAY_SECRET", GATEWAY_SECRET);
         common.put("BIND_ADDRESS", "127.0.0.1");
 
-        pipelineEnv = new HashMap<>(common);
+        Map<String, String> pipelineEnv = new HashMap<>(common);
         pipelineEnv.put("PORT", String.valueOf(pipelinePort));
         pipelineService = new ServiceProcess("pipeline-service", root.resolve("pipeline-service/target/pipeline-service.jar"), pipelineEnv, logs).start();
         started.add(pipelineService);
@@ -90,15 +102,16 @@ final class DealFlowSystem implements AutoCloseable {
         Map<String, String> analytics = new HashMap<>(common);
         analytics.put("PORT", String.valueOf(analyticsPort));
         analytics.put("PIPELINE_SERVICE_URL", "http://127.0.0.1:" + pipelinePort);
-        ServiceProcess analyticsService = new ServiceProcess("funnel-analytics-service",
+        analytics.putAll(analyticsSettings);
+        analyticsService = new ServiceProcess("funnel-analytics-service",
                 root.resolve("funnel-analytics-service/target/funnel-analytics-service.jar"), analytics, logs).start();
         started.add(analyticsService);
 
         ServiceProcess gatewayService = startGateway(gatewayPort, Map.of("LOCAL_SIGN_IN", "true"), "api-gateway");
         started.add(gatewayService);
 
-        pipelineService.awaitHealthy("http://127.0.0.1:" + pipelinePort + "/actuator/health/readiness", Duration.ofSeconds(120));
-        analyticsService.awaitHealthy("http://127.0.0.1:" + analyticsPort + "/health", Duration.ofSeconds(120));
+        pipelineService.awaitHealthy(pipelineHealth(), Duration.ofSeconds(120));
+        analyticsService.awaitHealthy(analyticsHealth(), Duration.ofSeconds(120));
         gatewayService.awaitHealthy(gateway() + "/actuator/health", Duration.ofSeconds(120));
     }
 
@@ -120,13 +133,30 @@ final class DealFlowSystem implements AutoCloseable {
         return new ServiceProcess(name, root.resolve("api-gateway/target/api-gateway.jar"), gateway, logs).start();
     }
 
+    private String pipelineHealth() {
+        return "http://127.0.0.1:" + pipelinePort + "/actuator/health/readiness";
+    }
+
+    private String analyticsHealth() {
+        return "http://127.0.0.1:" + analyticsPort + "/health";
+    }
+
     /** Kills pipeline-service (no shutdown hooks, no flushing) and starts it again on the same data. */
     void crashAndRestartPipelineService() throws Exception {
         pipelineService.crash();
-        started.remove(pipelineService);
-        pipelineService = new ServiceProcess("pipeline-service", root.resolve("pipeline-service/target/pipeline-service.jar"), pipelineEnv, logs).start();
-        started.add(1, pipelineService);
-        pipelineService.awaitHealthy("http://127.0.0.1:" + pipelinePort + "/actuator/health/readiness", Duration.ofSeconds(120));
+        pipelineService.start().awaitHealthy(pipelineHealth(), Duration.ofSeconds(120));
+    }
+
+    /** Kills the broker with -9 and starts it again on the same log directory and port. */
+    void crashAndRestartBroker() throws Exception {
+        broker.crash();
+        broker.start().awaitLog("local-kafka ready", Duration.ofSeconds(60));
+    }
+
+    /** Kills funnel-analytics-service with -9 and starts it again on the same database. */
+    void crashAndRestartAnalytics() throws Exception {
+        analyticsService.crash();
+        analyticsService.start().awaitHealthy(analyticsHealth(), Duration.ofSeconds(120));
     }
 
     @Override

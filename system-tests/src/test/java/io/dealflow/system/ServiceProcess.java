@@ -21,6 +21,8 @@ final class ServiceProcess implements AutoCloseable {
     private final Map<String, String> env;
     private final Path log;
     private Process process;
+    /** Where this start's output begins in the log (a restart appends to it). */
+    private long logStart;
 
     ServiceProcess(String name, Path jar, Map<String, String> env, Path logDir) {
         this.name = name;
@@ -34,6 +36,7 @@ final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: build the modules first (./mvnw verify builds them)");
         }
         Files.createDirectories(log.getParent());
+        logStart = Files.exists(log) ? Files.size(log) : 0;
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -65,14 +68,14 @@ final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException(name + " was not healthy at " + url + " within " + timeout + "; see " + log);
     }
 
-    /** Waits until the log contains the line fragment (for the broker, which has no HTTP endpoint). */
+    /** Waits until this start's log contains the line fragment (for the broker, which has no HTTP endpoint). */
     ServiceProcess awaitLog(String fragment, Duration timeout) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
             }
-            if (Files.exists(log) && Files.readString(log).contains(fragment)) {
+            if (Files.exists(log) && Files.readString(log).substring((int) Math.min(logStart, Files.size(log))).contains(fragment)) {
                 return this;
             }
             Thread.sleep(200);
