@@ -2,7 +2,7 @@ package io.dealflow.analytics.board;
 
 import io.dealflow.analytics.common.Jdbc;
 import io.dealflow.analytics.funnel.FunnelFilter;
-import io.dealflow.analytics.journey.PipelineStages;
+import io.dealflow.analytics.funnel.PipelineStages;
 import io.dealflow.analytics.journey.VelocityQuery;
 import jakarta.inject.Singleton;
 

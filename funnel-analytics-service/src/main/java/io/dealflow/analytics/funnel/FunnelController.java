@@ -22,11 +22,9 @@ import java.time.format.DateTimeParseException;
 public class FunnelController {
 
     private final FunnelQuery query;
-    private final io.dealflow.analytics.journey.PhaseQuery phases;
 
-    public FunnelController(FunnelQuery query, io.dealflow.analytics.journey.PhaseQuery phases) {
+    public FunnelController(FunnelQuery query) {
         this.query = query;
-        this.phases = phases;
     }
 
     /** Per stage in pipeline order; with {@code at}, the funnel as it stood at that past instant. */
@@ -39,16 +37,6 @@ public class FunnelController {
         FunnelFilter filter = filter(pipelineId, from, to, ownerId, source);
         Instant instant = instant("at", at);
         return instant == null ? query.funnel(filter) : query.funnelAt(filter, instant);
-    }
-
-    /** The same rolled up into the four customer-journey phases; with {@code at}, as they stood at that past instant. */
-    @RequiresScope(Scope.ANALYTICS_READ)
-    @Operation(summary = "The funnel in the four customer-journey phases")
-    @Get("/phases")
-    public io.dealflow.analytics.journey.PhaseReport phases(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
-                                                            @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,
-                                                            @QueryValue @Nullable String source, @QueryValue @Nullable String at) {
-        return phases.phases(filter(pipelineId, from, to, ownerId, source), instant("at", at));
     }
 
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");

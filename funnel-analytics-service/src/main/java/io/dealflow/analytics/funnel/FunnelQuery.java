@@ -1,7 +1,6 @@
 package io.dealflow.analytics.funnel;
 
 import io.dealflow.analytics.common.Jdbc;
-import io.dealflow.analytics.journey.PipelineStages;
 import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;

@@ -1,4 +1,4 @@
-package io.dealflow.analytics.journey;
+package io.dealflow.analytics.funnel;
 
 import io.dealflow.analytics.common.Jdbc;
 import io.dealflow.analytics.web.ProblemException;

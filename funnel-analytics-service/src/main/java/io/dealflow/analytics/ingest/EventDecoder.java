@@ -1,5 +1,6 @@
 package io.dealflow.analytics.ingest;
 
+import io.dealflow.analytics.projection.DecodedEvent;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,6 @@
 package io.dealflow.analytics.ingest;
 
+import io.dealflow.analytics.projection.DecodedEvent;
 import io.dealflow.analytics.projection.ConcurrentApplication;
 import io.dealflow.analytics.projection.FunnelProjection;
 import io.micrometer.core.instrument.Counter;

@@ -14,7 +14,7 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
-/** Forecast, velocity, trends, waterfall and backtest; each answer carries asOf and the filters applied. */
+/** Phases, forecast, velocity, trends, waterfall and backtest; each answer carries asOf and the filters applied. */
 @Controller("/api/v1")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class JourneyController {
@@ -24,14 +24,26 @@ public class JourneyController {
     private final TrendQuery trends;
     private final WaterfallQuery waterfall;
     private final BacktestQuery backtest;
+    private final PhaseQuery phases;
 
     public JourneyController(VelocityQuery velocity, ForecastQuery forecast, TrendQuery trends, WaterfallQuery waterfall,
-                             BacktestQuery backtest) {
+                             BacktestQuery backtest, PhaseQuery phases) {
         this.velocity = velocity;
         this.forecast = forecast;
         this.trends = trends;
         this.waterfall = waterfall;
         this.backtest = backtest;
+        this.phases = phases;
+    }
+
+    /** The funnel rolled up into the four customer-journey phases; with {@code at}, as they stood at that past instant. */
+    @RequiresScope(Scope.ANALYTICS_READ)
+    @Operation(summary = "The funnel in the four customer-journey phases")
+    @Get("/funnel/phases")
+    public PhaseReport phases(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
+                              @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,
+                              @QueryValue @Nullable String source, @QueryValue @Nullable String at) {
+        return phases.phases(FunnelController.filter(pipelineId, from, to, ownerId, source), FunnelController.instant("at", at));
     }
 
     @RequiresScope(Scope.ANALYTICS_READ)

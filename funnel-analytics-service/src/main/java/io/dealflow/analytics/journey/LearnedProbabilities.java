@@ -1,5 +1,6 @@
 package io.dealflow.analytics.journey;
 
+import io.dealflow.analytics.funnel.PipelineStages;
 import io.dealflow.analytics.funnel.TallyRows;
 
 import java.time.LocalDate;

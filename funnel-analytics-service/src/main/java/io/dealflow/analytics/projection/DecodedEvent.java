@@ -1,4 +1,4 @@
-package io.dealflow.analytics.ingest;
+package io.dealflow.analytics.projection;
 
 import java.time.Instant;
 

@@ -2,7 +2,6 @@ package io.dealflow.analytics.projection;
 
 import io.dealflow.analytics.generation.ReadModelGenerations;
 import io.dealflow.analytics.generation.SchemaSelection;
-import io.dealflow.analytics.ingest.DecodedEvent;
 import io.dealflow.events.v1.DealCreated;
 import io.dealflow.events.v1.DealEvent;
 import io.dealflow.events.v1.DealLost;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.dealflow.analytics.ingest.DecodedEvent;
 import io.dealflow.events.v1.EventTypes;
 import io.dealflow.trust.IdentitySignature;
 import io.dealflow.trust.Scope;

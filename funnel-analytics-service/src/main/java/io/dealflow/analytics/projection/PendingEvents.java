@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.dealflow.analytics.ingest.DecodedEvent;
 import io.dealflow.events.v1.DealEvent;
 import io.dealflow.events.v1.EventTypes;
 

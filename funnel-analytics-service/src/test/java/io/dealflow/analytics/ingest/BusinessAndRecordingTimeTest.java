@@ -1,5 +1,6 @@
 package io.dealflow.analytics.ingest;
 
+import io.dealflow.analytics.projection.DecodedEvent;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.kafka.CloudEventSerializer;

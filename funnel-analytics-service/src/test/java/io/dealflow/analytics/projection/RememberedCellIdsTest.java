@@ -6,7 +6,7 @@ import io.dealflow.analytics.funnel.FunnelFilter;
 import io.dealflow.analytics.funnel.FunnelQuery;
 import io.dealflow.analytics.funnel.FunnelReport;
 import io.dealflow.analytics.funnel.TallyRows;
-import io.dealflow.analytics.ingest.DecodedEvent;
+import io.dealflow.analytics.projection.DecodedEvent;
 import io.dealflow.events.v1.DealCreated;
 import io.dealflow.events.v1.DealMovedToStage;
 import io.dealflow.events.v1.DealWon;
