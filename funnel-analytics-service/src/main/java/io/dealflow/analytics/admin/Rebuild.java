@@ -3,6 +3,8 @@ package io.dealflow.analytics.admin;
 import io.dealflow.analytics.projection.FunnelProjection;
 import io.dealflow.analytics.generation.ReadModelGenerations;
 import io.dealflow.analytics.ingest.Ingestion;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.configuration.kafka.ConsumerRegistry;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
@@ -94,7 +96,8 @@ public class Rebuild {
     private final Duration republishTimeout;
 
     public Rebuild(ConsumerRegistry consumers, Ingestion ingestion, FunnelProjection projection, TopicReplay replay,
-                   Reconciliation store, RebuildLease lease, ReadModelGenerations generations, @Value("${dealflow.rebuild.store-check:true}") boolean storeCheck,
+                   Reconciliation store, RebuildLease lease, ReadModelGenerations generations, MeterRegistry meters,
+                   @Value("${dealflow.rebuild.store-check:true}") boolean storeCheck,
                    @Value("${dealflow.rebuild.republish-timeout:10m}") Duration republishTimeout) {
         this.consumers = consumers;
         this.ingestion = ingestion;
@@ -105,6 +108,9 @@ public class Rebuild {
         this.generations = generations;
         this.storeCheck = storeCheck;
         this.republishTimeout = republishTimeout;
+        Gauge.builder("dealflow.rebuild.running", this,
+                        r -> "RUNNING".equals(r.status.state()) || "REPUBLISHING".equals(r.status.state()) ? 1 : 0)
+                .description("1 while this instance rebuilds the read model").register(meters);
     }
 
     /** Until the topic holds every event of the store: asks pipeline-service to publish again, and waits. */

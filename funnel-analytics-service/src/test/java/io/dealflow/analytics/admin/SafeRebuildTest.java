@@ -128,6 +128,7 @@ class SafeRebuildTest extends AnalyticsTest {
         JsonNode done = await("/api/v1/analytics/admin/rebuild", r -> "DONE".equals(r.body().get("state").asText())).body();
         assertTrue(done.get("result").get("applied").asLong() >= 4, done.toString());
         assertNotEquals(active, generations.active(), "the rebuild's generation answers now");
+        assertTrue(metrics().contains("dealflow_rebuild_running 0.0"), "the rebuild gauge is back to 0");
         assertEquals(before.get("stages"), get(FUNNEL).body().get("stages"), "the same answers from the rebuilt model");
         assertEquals(before.get("totals"), get(FUNNEL).body().get("totals"));
         String ours = generations.active().substring(0, generations.active().lastIndexOf("_model_") + "_model_".length());
@@ -143,6 +144,11 @@ class SafeRebuildTest extends AnalyticsTest {
     private static ConsumerRecord<String, byte[]> created(String deal) {
         return EventWriter.record(EventTypes.DEAL_CREATED, deal, 0, T0, new DealCreated(deal, PIPELINE, "Only in the new generation",
                 new Money("100.00", "EUR"), "o", "web", null, null, null, LEAD, T0, "u"));
+    }
+
+    private String metrics() throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.getPort() + "/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private List<String> schemas() throws Exception {
