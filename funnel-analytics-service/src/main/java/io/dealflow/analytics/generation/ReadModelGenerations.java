@@ -2,6 +2,7 @@ package io.dealflow.analytics.generation;
 
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PostConstruct;
+import io.dealflow.analytics.common.Database;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,11 +18,17 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The read model's generations, one database schema each: the first is the connections' default schema (Flyway's),
- * each rebuild fills a new one (for the default schema {@code public}: {@code public_model_1}, {@code public_model_2}, …) with the same migrations while the active one keeps
- * answering, and makes it active by one committed update of {@code read_model_generation}. A rebuild that fails or is
- * killed leaves the active generation as it was; what it left half-filled is dropped before the next rebuild, as is the
+ * The read model's generations, one database schema each, named after the default schema ({@code public_model_1},
+ * {@code public_model_2}, …) and made by the migrations of {@code db/read-model} (the read model's whole schema; on
+ * PostgreSQL also {@code db/read-model-postgresql}). Each rebuild fills a new one while the active one keeps answering,
+ * and makes it active by one committed update of {@code read_model_generation}. A rebuild that fails or is killed
+ * leaves the active generation as it was; what it left half-filled is dropped before the next rebuild, as is the
  * generation it replaced (kept until then for the queries still reading it).
+ * <p>
+ * At startup: a database without a generation gets an empty first one (a database of the earlier layout, with the
+ * read model in the default schema, has those tables dropped and is {@link #outdated()}: it must be rebuilt from the
+ * topic); a generation made by fewer migrations than {@code db/read-model} holds is {@link #outdated()} too. The read
+ * model is never migrated in place.
  */
 @Context
 public class ReadModelGenerations {
@@ -29,12 +36,11 @@ public class ReadModelGenerations {
     /** The read model's tables, in an order that empties them without breaking a reference. */
     public static final List<String> MODEL_TABLES = List.of("tally", "tally_key", "tally_group", "stage_visit", "deal_amount",
             "close_date_change", "deal", "pending_event", "pipeline_stage", "pipeline_state", "partition_progress");
-    /** Tables of the default schema only: the migrations create them in each generation too, where they are dropped. */
-    private static final List<String> CONTROL_TABLES = List.of("rebuild_lease", "read_model_generation");
     private static final Logger log = LoggerFactory.getLogger(ReadModelGenerations.class);
 
     private final DataSource dataSource;
     private final SchemaSelection selection;
+    private volatile boolean outdated;
 
     public ReadModelGenerations(DataSource dataSource, SchemaSelection selection) {
         this.dataSource = dataSource;
@@ -44,6 +50,21 @@ public class ReadModelGenerations {
     @PostConstruct
     void start() {
         refresh();
+        if (selection.active() == null) {
+            boolean earlierLayout = dropEarlierLayout();
+            activate(createNext());
+            outdated = earlierLayout;
+        } else {
+            outdated = flyway(selection.active()).info().pending().length > 0;
+        }
+        if (outdated) {
+            log.warn("The read model in {} was made by an earlier schema; it must be rebuilt from the topic", selection.active());
+        }
+    }
+
+    /** True when the active generation must be rebuilt from the topic (its schema is older than the code's). */
+    public boolean outdated() {
+        return outdated;
     }
 
     /** Follows the pointer, which another instance's rebuild may have moved; true when the active generation changed. */
@@ -73,15 +94,7 @@ public class ReadModelGenerations {
         dropInactive();
         String active = selection.active();
         String next = prefix() + (active == null ? 1 : Long.parseLong(active.substring(prefix().length())) + 1);
-        Flyway.configure(getClass().getClassLoader()).dataSource(dataSource).schemas(next).defaultSchema(next)
-                .createSchemas(true).load().migrate();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (String table : CONTROL_TABLES) {
-                s.execute("drop table " + next + "." + table);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot prepare schema " + next, e);
-        }
+        flyway(next).migrate();
         return next;
     }
 
@@ -108,6 +121,7 @@ public class ReadModelGenerations {
             throw new IllegalStateException("Cannot make " + schema + " the active generation", e);
         }
         selection.activate(schema);
+        outdated = false;
     }
 
     /** Drops a generation that will not be activated (a failed rebuild's). */
@@ -135,14 +149,48 @@ public class ReadModelGenerations {
                 log.info("Dropping {}, a generation of the read model that no longer answers", schema);
                 s.execute("drop schema " + schema + " cascade");
             }
-            if (active != null) {
-                for (String table : MODEL_TABLES) {
-                    s.execute("delete from " + control() + "." + table);
-                }
-            }
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot drop earlier generations of the read model", e);
         }
+    }
+
+    /** The read model of the earlier layout (in the default schema, migrated in place): dropped; true if it was there. */
+    private boolean dropEarlierLayout() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            boolean found;
+            try (PreparedStatement q = c.prepareStatement("select count(*) from information_schema.tables where table_schema = ? and table_name = 'deal'")) {
+                q.setString(1, control());
+                try (ResultSet r = q.executeQuery()) {
+                    r.next();
+                    found = r.getLong(1) > 0;
+                }
+            }
+            if (found) {
+                log.warn("Dropping the read model of the earlier layout in {}; it is rebuilt from the topic", control());
+                for (String table : MODEL_TABLES) {
+                    s.execute("drop table if exists " + control() + "." + table);
+                }
+                s.execute("drop sequence if exists " + control() + ".tally_cell_id");
+                s.execute("drop sequence if exists " + control() + ".tally_group_id");
+                s.execute("drop table if exists " + control() + ".flyway_schema_history");
+            }
+            return found;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot look for the read model of the earlier layout", e);
+        }
+    }
+
+    private Flyway flyway(String schema) {
+        List<String> locations = new ArrayList<>(List.of("classpath:db/read-model"));
+        try (Connection c = dataSource.getConnection()) {
+            if (Database.isPostgres(c)) {
+                locations.add("classpath:db/read-model-postgresql");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot reach the database", e);
+        }
+        return Flyway.configure(getClass().getClassLoader()).dataSource(dataSource).schemas(schema).defaultSchema(schema)
+                .createSchemas(true).locations(locations.toArray(String[]::new)).load();
     }
 
     /** Generations are named after the default schema: several deployments (or tests) may share one database. */

@@ -133,7 +133,9 @@ class SafeRebuildTest extends AnalyticsTest {
         assertEquals(before.get("totals"), get(FUNNEL).body().get("totals"));
         String ours = generations.active().substring(0, generations.active().lastIndexOf("_model_") + "_model_".length());
         List<String> generationsLeft = schemas().stream().filter(s -> s.startsWith(ours)).toList();
-        assertEquals(List.of(generations.active()), generationsLeft, "the abandoned generation was dropped, the rebuilt one kept");
+        // the abandoned generation was dropped (the rebuilt one, under the same name, lacks its extra deal: the funnel above);
+        // the replaced one stays for queries still reading it, until the next rebuild
+        assertEquals(java.util.Set.of(generations.active(), active), java.util.Set.copyOf(generationsLeft));
 
         // live events go on into the new generation
         WRITER.send(EventTypes.DEAL_CREATED, UUID.randomUUID().toString(), 0, T0, new DealCreated(UUID.randomUUID().toString(),
