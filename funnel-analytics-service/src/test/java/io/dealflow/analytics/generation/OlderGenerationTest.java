@@ -1,0 +1,57 @@
+package io.dealflow.analytics.generation;
+
+import io.dealflow.analytics.support.AnalyticsTest;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The rule for a schema change: a service whose read-model migrations the active generation lacks (here its history
+ * is missing the one migration, as if it had been made before that migration was written) rebuilds the read model
+ * into a new generation as it starts, instead of migrating it in place.
+ */
+@MicronautTest
+class OlderGenerationTest extends AnalyticsTest {
+
+    @Inject
+    ReadModelGenerations generations;
+    private String older;
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> properties = super.getProperties();
+        properties.put("dealflow.rebuild.store-check", "false");
+        String defaultSchema = properties.getOrDefault("flyway.datasources.default.default-schema", "public");
+        older = defaultSchema + "_model_1";
+        String url = properties.get("datasources.default.url");
+        String user = properties.getOrDefault("datasources.default.username", "sa");
+        String password = properties.getOrDefault("datasources.default.password", "");
+        Flyway.configure().dataSource(url, user, password).schemas(older).defaultSchema(older).createSchemas(true)
+                .locations("classpath:db/read-model").load().migrate();
+        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+            s.execute("delete from " + older + ".flyway_schema_history where version = '1'");
+            s.execute("create schema if not exists " + defaultSchema);
+            s.execute("create table " + defaultSchema + ".read_model_generation (id int primary key, active_schema varchar(63) not null)");
+            s.execute("insert into " + defaultSchema + ".read_model_generation values (1, '" + older + "')");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return properties;
+    }
+
+    @Test
+    void aGenerationMadeByFewerMigrationsIsRebuiltAtStartup() throws Exception {
+        await("/api/v1/analytics/admin/rebuild", r -> r.status() == 200 && "DONE".equals(r.body().get("state").asText()));
+        assertTrue(!generations.outdated());
+        assertEquals(older.replace("_model_1", "_model_2"), generations.active(), "a new generation answers");
+    }
+}
