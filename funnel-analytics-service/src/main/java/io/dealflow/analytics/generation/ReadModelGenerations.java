@@ -1,8 +1,8 @@
 package io.dealflow.analytics.generation;
 
+import io.dealflow.analytics.common.Database;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PostConstruct;
-import io.dealflow.analytics.common.Database;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +52,11 @@ public class ReadModelGenerations {
         refresh();
         if (selection.active() == null) {
             boolean earlierLayout = dropEarlierLayout();
-            activate(createNext());
+            // no dropping of other generations here (only under the rebuild lease): instances starting side by side on
+            // a new database all make and point at the same first generation, which Flyway makes once
+            String first = prefix() + 1;
+            flyway(first).migrate();
+            activate(first);
             outdated = earlierLayout;
         } else {
             outdated = flyway(selection.active()).info().pending().length > 0;
@@ -84,12 +88,12 @@ public class ReadModelGenerations {
         }
     }
 
-    /** The active generation's schema, null for the default schema. */
+    /** The active generation's schema (null only before the first one is made at startup). */
     public String active() {
         return selection.active();
     }
 
-    /** Drops what earlier rebuilds left, then creates the next generation's schema and tables (empty). */
+    /** Drops what earlier rebuilds left, then creates the next generation's schema and tables (empty); under the rebuild lease. */
     public String createNext() {
         dropInactive();
         String active = selection.active();
