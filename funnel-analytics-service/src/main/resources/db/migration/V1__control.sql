@@ -10,7 +10,9 @@ create table if not exists rebuild_lease (
 );
 
 -- Which schema holds the read model that answers; a rebuild fills a new one and points here at it in one commit.
+-- complete is false for an empty generation standing in until the first rebuild (after the earlier layout was dropped).
 create table if not exists read_model_generation (
     id            int         primary key,
     active_schema varchar(63) not null
 );
+alter table read_model_generation add column if not exists complete boolean default true not null;

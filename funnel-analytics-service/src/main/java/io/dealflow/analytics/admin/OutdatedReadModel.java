@@ -1,13 +1,16 @@
 package io.dealflow.analytics.admin;
 
 import io.dealflow.analytics.generation.ReadModelGenerations;
-import io.micronaut.context.event.StartupEvent;
-import io.micronaut.runtime.event.annotation.EventListener;
+import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A read model made by an earlier schema is rebuilt from the topic as the service starts (never migrated in place). */
+/**
+ * A read model made by an earlier schema is rebuilt from the topic once the service runs (never migrated in place),
+ * and tried again until a rebuild has swapped in a current generation: at first pipeline-service, whose store the
+ * rebuild compares the topic with, may still be starting.
+ */
 @Singleton
 public class OutdatedReadModel {
 
@@ -21,11 +24,11 @@ public class OutdatedReadModel {
         this.rebuild = rebuild;
     }
 
-    @EventListener
-    void onStartup(StartupEvent event) {
-        if (generations.outdated()) {
-            log.info(rebuild.start() ? "Rebuilding the read model from the topic in a new generation"
-                    : "A rebuild runs on another instance; it replaces the outdated read model");
+    @Scheduled(fixedDelay = "${dealflow.rebuild.outdated-retry:10s}", initialDelay = "1s")
+    void rebuildWhileOutdated() {
+        String state = rebuild.status().state();
+        if (generations.outdated() && !state.equals("RUNNING") && !state.equals("REPUBLISHING") && rebuild.start()) {
+            log.info("Rebuilding the read model from the topic in a new generation (it was made by an earlier schema)");
         }
     }
 }

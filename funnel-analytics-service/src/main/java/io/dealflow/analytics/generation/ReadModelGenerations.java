@@ -56,11 +56,10 @@ public class ReadModelGenerations {
             // a new database all make and point at the same first generation, which Flyway makes once
             String first = prefix() + 1;
             flyway(first).migrate();
-            activate(first);
-            outdated = earlierLayout;
-        } else {
-            outdated = flyway(selection.active()).info().pending().length > 0;
+            pointFirst(first, !earlierLayout);
+            refresh();
         }
+        outdated = !pointedComplete() || flyway(selection.active()).info().pending().length > 0;
         if (outdated) {
             log.warn("The read model in {} was made by an earlier schema; it must be rebuilt from the topic", selection.active());
         }
@@ -107,15 +106,36 @@ public class ReadModelGenerations {
         selection.building(schema, work);
     }
 
-    /** Makes {@code schema} the generation that answers: one committed update, then this instance follows it at once. */
+    /** Makes {@code schema}, filled by a rebuild, the generation that answers: one committed update, then this instance follows it. */
     public void activate(String schema) {
+        point(schema, true);
+        outdated = false;
+    }
+
+    /** The first pointer, unless another instance starting beside this one set it already (its word stands). */
+    private void pointFirst(String schema, boolean complete) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement insert = c.prepareStatement("insert into " + control() + ".read_model_generation (id, active_schema, complete) values (1, ?, ?)")) {
+            insert.setString(1, schema);
+            insert.setBoolean(2, complete);
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+                throw new IllegalStateException("Cannot point at the first generation " + schema, e);
+            }
+        }
+    }
+
+    private void point(String schema, boolean complete) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement update = c.prepareStatement("update " + control() + ".read_model_generation set active_schema = ? where id = 1")) {
+            try (PreparedStatement update = c.prepareStatement("update " + control() + ".read_model_generation set active_schema = ?, complete = ? where id = 1")) {
                 update.setString(1, schema);
+                update.setBoolean(2, complete);
                 if (update.executeUpdate() == 0) {
-                    try (PreparedStatement insert = c.prepareStatement("insert into " + control() + ".read_model_generation (id, active_schema) values (1, ?)")) {
+                    try (PreparedStatement insert = c.prepareStatement("insert into " + control() + ".read_model_generation (id, active_schema, complete) values (1, ?, ?)")) {
                         insert.setString(1, schema);
+                        insert.setBoolean(2, complete);
                         insert.executeUpdate();
                     }
                 }
@@ -125,7 +145,16 @@ public class ReadModelGenerations {
             throw new IllegalStateException("Cannot make " + schema + " the active generation", e);
         }
         selection.activate(schema);
-        outdated = false;
+    }
+
+    /** False while the active generation is an empty stand-in that only a rebuild can fill (kept across restarts). */
+    private boolean pointedComplete() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("select complete from " + control() + ".read_model_generation where id = 1")) {
+            return !r.next() || r.getBoolean(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read the generation pointer", e);
+        }
     }
 
     /** Drops a generation that will not be activated (a failed rebuild's). */

@@ -9,9 +9,15 @@ import io.dealflow.events.v1.PipelineDefined;
 import io.dealflow.events.v1.StageInfo;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -20,6 +26,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A database of the earlier layout — the read model's tables in the default schema, migrated in place, holding rows
  * the topic no longer explains — meets a service that keeps its read model in generations: the old tables are dropped,
- * and the read model is rebuilt from the topic as the service starts, so the funnel answers what the events say.
+ * and the read model is rebuilt from the topic as the service starts, so the funnel answers what the events say. The
+ * rebuild first compares the topic with pipeline-service's store; a stand-in for it answers 503 twice (still starting),
+ * and the rebuild is tried again until it succeeds.
  */
 @MicronautTest
 class OutdatedReadModelTest extends AnalyticsTest {
@@ -35,6 +44,9 @@ class OutdatedReadModelTest extends AnalyticsTest {
     private static final Instant T0 = Instant.parse("2026-10-01T08:00:00Z");
     private static final String PIPELINE = "outdated-" + UUID.randomUUID();
     private static final StageInfo LEAD = new StageInfo("lead", "Lead", 0, 10, "AWARENESS");
+
+    private static final AtomicInteger STORE_ASKED = new AtomicInteger();
+    private static final HttpServer PIPELINE_SERVICE = pipelineService();
 
     @Inject
     ReadModelGenerations generations;
@@ -45,14 +57,18 @@ class OutdatedReadModelTest extends AnalyticsTest {
     @Override
     public Map<String, String> getProperties() {
         Map<String, String> properties = super.getProperties();
-        properties.put("dealflow.rebuild.store-check", "false");
+        properties.put("dealflow.pipeline-service-url", "http://127.0.0.1:" + PIPELINE_SERVICE.getAddress().getPort());
+        properties.put("dealflow.rebuild.outdated-retry", "1s");
+        properties.put("dealflow.rebuild.store-check", "true");
         defaultSchema = properties.getOrDefault("flyway.datasources.default.default-schema", "public");
         // the topic holds one pipeline with two deals; the old tables hold a deal of it that no event explains
         try (EventWriter writer = new EventWriter()) {
+            DEALS.clear();
             writer.send(EventTypes.PIPELINE_DEFINED, PIPELINE, 0, T0, new PipelineDefined(PIPELINE, "Outdated", List.of(
                     new PipelineDefined.PipelineStage("lead", "Lead", 0, 10, "AWARENESS", null)), List.of(), T0, "system"));
             for (int i = 0; i < 2; i++) {
                 String deal = UUID.randomUUID().toString();
+                DEALS.add(deal);
                 writer.send(EventTypes.DEAL_CREATED, deal, 0, T0, new DealCreated(deal, PIPELINE, "Deal " + i, new Money("10.00", "EUR"),
                         "o", "web", null, null, null, LEAD, T0, "u"));
             }
@@ -70,10 +86,38 @@ class OutdatedReadModelTest extends AnalyticsTest {
         return properties;
     }
 
+    private static final List<String> DEALS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** pipeline-service's store counts: 503 for the first two asks, then the pipeline and the two deals, one event each. */
+    private static HttpServer pipelineService() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/api/v1/admin/store-counts", exchange -> {
+                boolean starting = STORE_ASKED.incrementAndGet() <= 2;
+                StringBuilder body = new StringBuilder("{\"aggregates\": [{\"aggregateId\": \"" + PIPELINE + "\", \"events\": 1}");
+                DEALS.forEach(d -> body.append(", {\"aggregateId\": \"").append(d).append("\", \"events\": 1}"));
+                byte[] bytes = (starting ? "{}" : body.append("], \"nextAfter\": null}").toString()).getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(starting ? 503 : 200, bytes.length);
+                exchange.getResponseBody().write(bytes);
+                exchange.close();
+            });
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @AfterAll
+    void stopStandIn() {
+        PIPELINE_SERVICE.stop(0);
+    }
+
     @Test
     void theEarlierLayoutIsDroppedAndTheReadModelRebuiltFromTheTopicAtStartup() throws Exception {
         await("/api/v1/analytics/admin/rebuild", r -> r.status() == 200 && "DONE".equals(r.body().get("state").asText()));
         assertTrue(!generations.outdated());
+        assertTrue(STORE_ASKED.get() >= 3, "tried again after the store did not answer: asked " + STORE_ASKED.get() + " times");
         assertTrue(generations.active().startsWith(defaultSchema + "_model_"), generations.active());
         assertEquals(2, get("/api/v1/funnel?pipelineId=" + PIPELINE).body().get("totals").get("deals").asLong(),
                 "the deals of the topic, not the row of the old table");
