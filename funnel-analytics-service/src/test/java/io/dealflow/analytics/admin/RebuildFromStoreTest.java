@@ -1,9 +1,9 @@
 package io.dealflow.analytics.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.dealflow.analytics.support.AnalyticsTest;
+import io.dealflow.analytics.support.PipelineServiceStandIn;
 import io.dealflow.analytics.support.EventWriter;
 import io.dealflow.analytics.support.GatewayHeaders;
 import io.dealflow.events.v1.DealCreated;
@@ -17,14 +17,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -53,43 +49,25 @@ class RebuildFromStoreTest extends AnalyticsTest {
     private static final StageInfo LEAD = new StageInfo("lead", "Lead", 0, 10, "AWARENESS");
     private static final StageInfo QUALIFIED = new StageInfo("qualified", "Qualified", 1, 20, "INTEREST");
     private static final EventWriter WRITER = new EventWriter();
-    private static final HttpServer PIPELINE_SERVICE = pipelineService();
+    private static final PipelineServiceStandIn PIPELINE_SERVICE = pipelineService();
 
-    private static HttpServer pipelineService() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/api/v1/admin/store-counts", exchange -> {
-                if (STORE_DOWN.get()) {
-                    answer(exchange, 503, "{}");
-                    return;
-                }
-                answer(exchange, 200, "{\"aggregates\": [{\"aggregateId\": \"" + PIPELINE + "\", \"events\": 1}, "
-                        + "{\"aggregateId\": \"" + DEAL + "\", \"events\": 2}], \"nextAfter\": null}");
-            });
-            server.createContext("/api/v1/admin/republish", exchange -> {
-                REPUBLISHES.incrementAndGet();
-                WRITER.send(EventTypes.DEAL_MOVED_TO_STAGE, DEAL, 1, T0.plus(Duration.ofHours(3)),
-                        new DealMovedToStage(DEAL, PIPELINE, LEAD, QUALIFIED, T0.plus(Duration.ofHours(3)), "u"));
-                answer(exchange, 202, "{\"status\": \"re-publishing from the start of the store\"}");
-            });
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void answer(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(status, body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
+    private static PipelineServiceStandIn pipelineService() {
+        return new PipelineServiceStandIn(Map.of(
+                "/api/v1/admin/store-counts", exchange -> STORE_DOWN.get() ? new PipelineServiceStandIn.Answer(503, "{}")
+                        : new PipelineServiceStandIn.Answer(200, "{\"aggregates\": [{\"aggregateId\": \"" + PIPELINE + "\", \"events\": 1}, "
+                        + "{\"aggregateId\": \"" + DEAL + "\", \"events\": 2}], \"nextAfter\": null}"),
+                "/api/v1/admin/republish", exchange -> {
+                    REPUBLISHES.incrementAndGet();
+                    WRITER.send(EventTypes.DEAL_MOVED_TO_STAGE, DEAL, 1, T0.plus(Duration.ofHours(3)),
+                            new DealMovedToStage(DEAL, PIPELINE, LEAD, QUALIFIED, T0.plus(Duration.ofHours(3)), "u"));
+                    return new PipelineServiceStandIn.Answer(202, "{\"status\": \"re-publishing from the start of the store\"}");
+                }));
     }
 
     @Override
     public Map<String, String> getProperties() {
         Map<String, String> properties = super.getProperties();
-        properties.put("dealflow.pipeline-service-url", "http://127.0.0.1:" + PIPELINE_SERVICE.getAddress().getPort());
+        properties.put("dealflow.pipeline-service-url", PIPELINE_SERVICE.url());
         properties.put("dealflow.rebuild.store-check", "true");
         properties.put("dealflow.rebuild.republish-timeout", "30s");
         return properties;
@@ -108,7 +86,7 @@ class RebuildFromStoreTest extends AnalyticsTest {
     @AfterAll
     void stop() {
         WRITER.close();
-        PIPELINE_SERVICE.stop(0);
+        PIPELINE_SERVICE.close();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.dealflow.analytics.generation;
 
 import io.dealflow.analytics.support.AnalyticsTest;
+import io.dealflow.analytics.support.PipelineServiceStandIn;
 import io.dealflow.analytics.support.EventWriter;
 import io.dealflow.events.v1.DealCreated;
 import io.dealflow.events.v1.EventTypes;
@@ -9,15 +10,10 @@ import io.dealflow.events.v1.PipelineDefined;
 import io.dealflow.events.v1.StageInfo;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -46,7 +42,7 @@ class OutdatedReadModelTest extends AnalyticsTest {
     private static final StageInfo LEAD = new StageInfo("lead", "Lead", 0, 10, "AWARENESS");
 
     private static final AtomicInteger STORE_ASKED = new AtomicInteger();
-    private static final HttpServer PIPELINE_SERVICE = pipelineService();
+    private static final PipelineServiceStandIn PIPELINE_SERVICE = pipelineService();
 
     @Inject
     ReadModelGenerations generations;
@@ -57,7 +53,7 @@ class OutdatedReadModelTest extends AnalyticsTest {
     @Override
     public Map<String, String> getProperties() {
         Map<String, String> properties = super.getProperties();
-        properties.put("dealflow.pipeline-service-url", "http://127.0.0.1:" + PIPELINE_SERVICE.getAddress().getPort());
+        properties.put("dealflow.pipeline-service-url", PIPELINE_SERVICE.url());
         properties.put("dealflow.rebuild.outdated-retry", "1s");
         properties.put("dealflow.rebuild.store-check", "true");
         defaultSchema = properties.getOrDefault("flyway.datasources.default.default-schema", "public");
@@ -89,28 +85,20 @@ class OutdatedReadModelTest extends AnalyticsTest {
     private static final List<String> DEALS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** pipeline-service's store counts: 503 for the first two asks, then the pipeline and the two deals, one event each. */
-    private static HttpServer pipelineService() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/api/v1/admin/store-counts", exchange -> {
-                boolean starting = STORE_ASKED.incrementAndGet() <= 2;
-                StringBuilder body = new StringBuilder("{\"aggregates\": [{\"aggregateId\": \"" + PIPELINE + "\", \"events\": 1}");
-                DEALS.forEach(d -> body.append(", {\"aggregateId\": \"").append(d).append("\", \"events\": 1}"));
-                byte[] bytes = (starting ? "{}" : body.append("], \"nextAfter\": null}").toString()).getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(starting ? 503 : 200, bytes.length);
-                exchange.getResponseBody().write(bytes);
-                exchange.close();
-            });
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static PipelineServiceStandIn pipelineService() {
+        return new PipelineServiceStandIn(Map.of("/api/v1/admin/store-counts", exchange -> {
+            if (STORE_ASKED.incrementAndGet() <= 2) {
+                return new PipelineServiceStandIn.Answer(503, "{}");
+            }
+            StringBuilder body = new StringBuilder("{\"aggregates\": [{\"aggregateId\": \"" + PIPELINE + "\", \"events\": 1}");
+            DEALS.forEach(d -> body.append(", {\"aggregateId\": \"").append(d).append("\", \"events\": 1}"));
+            return new PipelineServiceStandIn.Answer(200, body.append("], \"nextAfter\": null}").toString());
+        }));
     }
 
     @AfterAll
     void stopStandIn() {
-        PIPELINE_SERVICE.stop(0);
+        PIPELINE_SERVICE.close();
     }
 
     @Test

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.sun.net.httpserver.HttpServer;
 import io.dealflow.analytics.support.AnalyticsTest;
+import io.dealflow.analytics.support.PipelineServiceStandIn;
 import io.dealflow.analytics.support.EventWriter;
 import io.dealflow.events.v1.DealCreated;
 import io.dealflow.events.v1.DealMovedToStage;
@@ -18,10 +18,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -47,7 +43,7 @@ class MissingEventsTest extends AnalyticsTest {
     /** What the store holds, per deal: the events as the store endpoint returns them. */
     private static final Map<String, List<Map<String, Object>>> STORE = new ConcurrentHashMap<>();
     private static final AtomicInteger ASKED = new AtomicInteger();
-    private static final HttpServer PIPELINE_SERVICE = storeEndpoint();
+    private static final PipelineServiceStandIn PIPELINE_SERVICE = storeEndpoint();
 
     private final String pipeline = "missing-" + UUID.randomUUID();
     private final StageInfo lead = new StageInfo("lead", "Lead", 0, 10, "AWARENESS");
@@ -56,31 +52,21 @@ class MissingEventsTest extends AnalyticsTest {
     private final String deal = UUID.randomUUID().toString();
     private EventWriter writer;
 
-    private static HttpServer storeEndpoint() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/api/v1/admin/deals/", exchange -> {
-                ASKED.incrementAndGet();
-                String dealId = exchange.getRequestURI().getPath().split("/")[5];
-                long from = Long.parseLong(exchange.getRequestURI().getQuery().replace("fromSequence=", ""));
-                List<Map<String, Object>> events = STORE.get(dealId);
-                byte[] body = events == null ? "{}".getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(Map.of("dealId", dealId,
-                        "events", events.stream().filter(e -> ((Number) e.get("sequence")).longValue() >= from).toList()));
-                exchange.sendResponseHeaders(events == null ? 404 : 200, body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
-            });
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static PipelineServiceStandIn storeEndpoint() {
+        return new PipelineServiceStandIn(Map.of("/api/v1/admin/deals/", exchange -> {
+            ASKED.incrementAndGet();
+            String dealId = exchange.getRequestURI().getPath().split("/")[5];
+            long from = Long.parseLong(exchange.getRequestURI().getQuery().replace("fromSequence=", ""));
+            List<Map<String, Object>> events = STORE.get(dealId);
+            return events == null ? new PipelineServiceStandIn.Answer(404, "{}") : new PipelineServiceStandIn.Answer(200, JSON.writeValueAsString(
+                    Map.of("dealId", dealId, "events", events.stream().filter(e -> ((Number) e.get("sequence")).longValue() >= from).toList())));
+        }));
     }
 
     @Override
     public Map<String, String> getProperties() {
         Map<String, String> properties = super.getProperties();
-        properties.put("dealflow.pipeline-service-url", "http://127.0.0.1:" + PIPELINE_SERVICE.getAddress().getPort());
+        properties.put("dealflow.pipeline-service-url", PIPELINE_SERVICE.url());
         properties.put("dealflow.missing-events.wait", "1s");
         properties.put("dealflow.missing-events.check-every", "1s");
         return properties;
@@ -112,7 +98,7 @@ class MissingEventsTest extends AnalyticsTest {
     @AfterAll
     void stop() {
         writer.close();
-        PIPELINE_SERVICE.stop(0);
+        PIPELINE_SERVICE.close();
     }
 
     @Test
