@@ -7,7 +7,6 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.Map;
 
@@ -30,14 +29,12 @@ class OlderGenerationTest extends AnalyticsTest {
     public Map<String, String> getProperties() {
         Map<String, String> properties = super.getProperties();
         properties.put("dealflow.rebuild.store-check", "false");
-        String defaultSchema = properties.getOrDefault("flyway.datasources.default.default-schema", "public");
+        TestDatabase database = TestDatabase.of(properties);
+        String defaultSchema = database.defaultSchema();
         older = defaultSchema + "_model_1";
-        String url = properties.get("datasources.default.url");
-        String user = properties.getOrDefault("datasources.default.username", "sa");
-        String password = properties.getOrDefault("datasources.default.password", "");
-        Flyway.configure().dataSource(url, user, password).schemas(older).defaultSchema(older).createSchemas(true)
-                .locations("classpath:db/read-model").load().migrate();
-        try (Connection c = DriverManager.getConnection(url, user, password); Statement s = c.createStatement()) {
+        Flyway.configure().dataSource(database.url(), database.user(), database.password()).schemas(older).defaultSchema(older)
+                .createSchemas(true).locations("classpath:db/read-model").load().migrate();
+        try (Connection c = database.connect(); Statement s = c.createStatement()) {
             s.execute("delete from " + older + ".flyway_schema_history where version = '1'");
             s.execute("create schema if not exists " + defaultSchema);
             s.execute("create table " + defaultSchema + ".read_model_generation (id int primary key, active_schema varchar(63) not null)");

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
@@ -56,7 +55,8 @@ class OutdatedReadModelTest extends AnalyticsTest {
         properties.put("dealflow.pipeline-service-url", PIPELINE_SERVICE.url());
         properties.put("dealflow.rebuild.outdated-retry", "1s");
         properties.put("dealflow.rebuild.store-check", "true");
-        defaultSchema = properties.getOrDefault("flyway.datasources.default.default-schema", "public");
+        TestDatabase database = TestDatabase.of(properties);
+        defaultSchema = database.defaultSchema();
         // the topic holds one pipeline with two deals; the old tables hold a deal of it that no event explains
         try (EventWriter writer = new EventWriter()) {
             DEALS.clear();
@@ -69,9 +69,7 @@ class OutdatedReadModelTest extends AnalyticsTest {
                         "o", "web", null, null, null, LEAD, T0, "u"));
             }
         }
-        try (Connection c = DriverManager.getConnection(properties.get("datasources.default.url"),
-                properties.getOrDefault("datasources.default.username", "sa"), properties.getOrDefault("datasources.default.password", ""));
-             Statement s = c.createStatement()) {
+        try (Connection c = database.connect(); Statement s = c.createStatement()) {
             s.execute("create schema if not exists " + defaultSchema);
             s.execute("create table " + defaultSchema + ".deal (deal_id varchar(64) primary key, pipeline_id varchar(64) not null)");
             s.execute("insert into " + defaultSchema + ".deal values ('not-in-any-event', '" + PIPELINE + "')");

@@ -53,6 +53,20 @@ public abstract class AnalyticsTest implements TestPropertyProvider {
     protected record Reply(int status, String contentType, JsonNode body) {
     }
 
+    /** The test's database as its properties name it, for a test that prepares it before the service starts. */
+    protected record TestDatabase(String url, String user, String password, String defaultSchema) {
+
+        public static TestDatabase of(Map<String, String> properties) {
+            return new TestDatabase(properties.get("datasources.default.url"), properties.getOrDefault("datasources.default.username", "sa"),
+                    properties.getOrDefault("datasources.default.password", ""),
+                    properties.getOrDefault("flyway.datasources.default.default-schema", "public"));
+        }
+
+        public java.sql.Connection connect() throws java.sql.SQLException {
+            return java.sql.DriverManager.getConnection(url, user, password);
+        }
+    }
+
     protected Reply get(String path) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(GatewayHeaders.relayed("GET", URI.create("http://localhost:" + server.getPort() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
