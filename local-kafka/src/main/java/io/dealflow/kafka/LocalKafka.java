@@ -1,5 +1,6 @@
 package io.dealflow.kafka;
 
+import io.dealflow.events.v1.EventTypes;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -45,6 +46,22 @@ public final class LocalKafka implements AutoCloseable {
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
+    }
+
+    private static LocalKafka shared;
+
+    /**
+     * One broker for all the tests of a JVM, started on first use (free ports, a temporary directory) with the deal
+     * topics and their dead-letter topic (6 partitions each), stopped when the JVM ends.
+     */
+    public static synchronized LocalKafka shared() {
+        if (shared == null) {
+            LocalKafka kafka = onFreePort().start();
+            kafka.createTopics(6, EventTypes.TOPIC, EventTypes.DEAD_LETTER_TOPIC);
+            Runtime.getRuntime().addShutdownHook(new Thread(kafka::stop));
+            shared = kafka;
+        }
+        return shared;
     }
 
     /** A broker on free ports in a fresh temporary directory: for tests. */

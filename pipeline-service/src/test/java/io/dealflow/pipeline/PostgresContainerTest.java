@@ -1,7 +1,7 @@
 package io.dealflow.pipeline;
 
+import io.dealflow.kafka.LocalKafka;
 import io.dealflow.pipeline.support.Api;
-import io.dealflow.pipeline.support.SharedKafka;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -29,7 +29,7 @@ class PostgresContainerTest {
         registry.add("spring.datasource.url", POSTGRES::getJdbcUrl);
         registry.add("spring.datasource.username", POSTGRES::getUsername);
         registry.add("spring.datasource.password", POSTGRES::getPassword);
-        registry.add("spring.kafka.bootstrap-servers", () -> SharedKafka.get().bootstrapServers());
+        registry.add("spring.kafka.bootstrap-servers", () -> LocalKafka.shared().bootstrapServers());
     }
 
     @LocalServerPort

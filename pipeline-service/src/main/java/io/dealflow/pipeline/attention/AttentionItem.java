@@ -1,6 +1,6 @@
 package io.dealflow.pipeline.attention;
 
-import io.dealflow.pipeline.deal.DealView;
+import io.dealflow.pipeline.deal.query.DealView;
 
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package io.dealflow.pipeline.attention;
 
-import io.dealflow.pipeline.deal.DealView;
-import io.dealflow.pipeline.deal.DealViews;
-import io.dealflow.pipeline.pipeline.PipelineCatalog;
+import io.dealflow.pipeline.deal.query.DealView;
+import io.dealflow.pipeline.deal.query.DealViews;
+import io.dealflow.pipeline.pipeline.query.PipelineCatalog;
 import io.dealflow.pipeline.pipeline.PipelineView;
 import io.dealflow.pipeline.pipeline.Stage;
 import org.springframework.stereotype.Component;

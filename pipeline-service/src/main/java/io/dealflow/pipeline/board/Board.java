@@ -1,6 +1,6 @@
 package io.dealflow.pipeline.board;
 
-import io.dealflow.pipeline.deal.DealView;
+import io.dealflow.pipeline.deal.query.DealView;
 
 import java.util.List;
 import java.util.Map;

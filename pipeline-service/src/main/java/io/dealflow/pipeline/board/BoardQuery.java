@@ -1,6 +1,6 @@
 package io.dealflow.pipeline.board;
 
-import io.dealflow.pipeline.deal.DealViews;
+import io.dealflow.pipeline.deal.query.DealViews;
 import io.dealflow.pipeline.pipeline.PipelineView;
 import io.dealflow.pipeline.pipeline.Stage;
 import org.springframework.jdbc.core.JdbcTemplate;

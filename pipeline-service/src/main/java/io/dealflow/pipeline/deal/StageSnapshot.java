@@ -7,7 +7,7 @@ import io.dealflow.pipeline.pipeline.Stage;
 /** A stage as it was when the event happened: the event stays true if the pipeline changes later. */
 public record StageSnapshot(String id, String name, int position, int probability, Phase phase) {
 
-    static StageSnapshot of(PipelineView pipeline, Stage stage) {
+    public static StageSnapshot of(PipelineView pipeline, Stage stage) {
         return new StageSnapshot(stage.id(), stage.name(), pipeline.position(stage.id()), stage.probability(), stage.phase());
     }
 }

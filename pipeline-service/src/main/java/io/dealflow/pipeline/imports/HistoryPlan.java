@@ -3,7 +3,7 @@ package io.dealflow.pipeline.imports;
 import io.dealflow.pipeline.deal.ActivityKind;
 import io.dealflow.pipeline.deal.CreateDeal;
 import io.dealflow.pipeline.deal.DealFields;
-import io.dealflow.pipeline.deal.DealReplay;
+import io.dealflow.pipeline.deal.aggregate.DealReplay;
 import io.dealflow.pipeline.deal.LogActivity;
 import io.dealflow.pipeline.deal.LoseDeal;
 import io.dealflow.pipeline.deal.Money;
@@ -11,7 +11,7 @@ import io.dealflow.pipeline.deal.MoveDealToStage;
 import io.dealflow.pipeline.deal.ReopenDeal;
 import io.dealflow.pipeline.deal.UpdateDeal;
 import io.dealflow.pipeline.deal.WinDeal;
-import io.dealflow.pipeline.web.ProblemException;
+import io.dealflow.pipeline.rules.RuleBroken;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -154,7 +154,7 @@ final class HistoryPlan {
     private static Money money(ImportedDeal.Amount amount, String where) {
         try {
             return Money.of(amount.value(), amount.currency());
-        } catch (ProblemException e) {
+        } catch (RuleBroken e) {
             throw new Invalid(where + e.getMessage());
         }
     }

@@ -3,7 +3,8 @@ package io.dealflow.pipeline.imports;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.dealflow.pipeline.config.StrictJsonConfig;
-import io.dealflow.pipeline.deal.DealReplay;
+import io.dealflow.pipeline.deal.aggregate.DealReplay;
+import io.dealflow.pipeline.deal.query.DealViewFold;
 import io.dealflow.pipeline.pipeline.PipelineView;
 import io.dealflow.pipeline.pipeline.Pipelines;
 import org.slf4j.Logger;
@@ -141,7 +142,7 @@ class ImportRunner implements AutoCloseable {
         }
         HistoryPlan.DealIds dealIds = HistoryPlan.DealIds.of(job.subject(), job.key(), job.createdAt());
         Map<String, Long> externalIds = new HashMap<>();
-        List<DealReplay.Replayed> pending = new ArrayList<>(chunk);
+        List<ReplayedDeal> pending = new ArrayList<>(chunk);
         List<ImportJob.Rejection> refused = new ArrayList<>();
         long kept = 0;
         long lastProgress = System.nanoTime();
@@ -151,7 +152,7 @@ class ImportRunner implements AutoCloseable {
                 DealLines.Line line = lines.next();
                 pass.lines++;
                 String reason = line.error();
-                DealReplay.Replayed replayed = null;
+                ReplayedDeal replayed = null;
                 if (reason == null) {
                     String externalId = line.deal().externalId();
                     Long earlier = externalId == null ? null : externalIds.putIfAbsent(externalId, line.number());
@@ -161,7 +162,8 @@ class ImportRunner implements AutoCloseable {
                         try {
                             String dealId = dealIds.forLine(line.number());
                             HistoryPlan.Planned plan = HistoryPlan.of(line.deal(), dealId, job.pipelineId(), now);
-                            replayed = replay.replay(plan.creation(), plan.createdAt(), plan.steps());
+                            List<Object> events = replay.replay(plan.creation(), plan.createdAt(), plan.steps());
+                            replayed = new ReplayedDeal(events, DealViewFold.of(events));
                         } catch (HistoryPlan.Invalid e) {
                             reason = e.getMessage();
                         } catch (DealReplay.Refused e) {

@@ -3,9 +3,8 @@ package io.dealflow.pipeline.imports;
 import io.dealflow.pipeline.config.Actor;
 import io.dealflow.pipeline.config.CommitWakingEventStore;
 import io.dealflow.pipeline.config.TimeOrderedIdentifierFactory;
-import io.dealflow.pipeline.deal.DealReplay;
-import io.dealflow.pipeline.deal.DealView;
-import io.dealflow.pipeline.deal.DealViews;
+import io.dealflow.pipeline.deal.query.DealView;
+import io.dealflow.pipeline.deal.query.DealViews;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
@@ -53,14 +52,14 @@ class ImportWriter {
         this.clock = clock;
     }
 
-    void write(String importId, String actor, List<DealReplay.Replayed> deals, boolean earlierAttempts) {
+    void write(String importId, String actor, List<ReplayedDeal> deals, boolean earlierAttempts) {
         transaction.executeWithoutResult(status -> {
             Set<String> present = earlierAttempts ? present(deals) : Set.of();
             MetaData metaData = Actor.metaData(actor).and(IMPORT_METADATA_KEY, importId);
             Instant recordedAt = clock.instant();
             List<DomainEventMessage<?>> messages = new ArrayList<>(deals.size() * 5);
             List<DealView> written = new ArrayList<>(deals.size());
-            for (DealReplay.Replayed deal : deals) {
+            for (ReplayedDeal deal : deals) {
                 String dealId = deal.view().dealId();
                 if (present.contains(dealId)) {
                     continue;
@@ -79,7 +78,7 @@ class ImportWriter {
         });
     }
 
-    private Set<String> present(List<DealReplay.Replayed> deals) {
+    private Set<String> present(List<ReplayedDeal> deals) {
         String[] ids = deals.stream().map(d -> d.view().dealId()).toArray(String[]::new);
         return new HashSet<>(jdbc.getJdbcTemplate().query(connection -> {
             var statement = connection.prepareStatement("select deal_id from deal_view where deal_id = any (?)");

@@ -1,7 +1,7 @@
 package io.dealflow.pipeline.pipeline;
 
-import io.dealflow.pipeline.web.Problem;
-import io.dealflow.pipeline.web.ProblemException;
+import io.dealflow.pipeline.rules.Rule;
+import io.dealflow.pipeline.rules.RuleBroken;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
@@ -42,7 +42,7 @@ public class Pipeline {
             if (!kept.contains(removed)) {
                 long deals = occupancy.dealsIn(pipelineId, removed);
                 if (deals > 0) {
-                    throw new ProblemException(Problem.STAGE_IN_USE, "Stage '" + removed + "' still holds " + deals
+                    throw new RuleBroken(Rule.STAGE_IN_USE, "Stage '" + removed + "' still holds " + deals
                             + " deal(s); move them first", Map.of("stageId", removed, "deals", deals));
                 }
             }
@@ -62,39 +62,39 @@ public class Pipeline {
         this.stageIds = event.stages().stream().map(Stage::id).toList();
     }
 
-    static void validate(DefinePipeline command) {
+    public static void validate(DefinePipeline command) {
         if (command.pipelineId() == null || !command.pipelineId().matches("[a-z0-9][a-z0-9-]{0,63}")) {
-            throw new ProblemException(Problem.VALIDATION, "pipeline id must be 1–64 lowercase letters, digits or dashes");
+            throw new RuleBroken(Rule.INVALID_INPUT, "pipeline id must be 1–64 lowercase letters, digits or dashes");
         }
         if (command.name() == null || command.name().isBlank() || command.name().length() > 200) {
-            throw new ProblemException(Problem.VALIDATION, "pipeline name must be 1–200 characters");
+            throw new RuleBroken(Rule.INVALID_INPUT, "pipeline name must be 1–200 characters");
         }
         if (command.stages() == null || command.stages().isEmpty() || command.stages().size() > 50) {
-            throw new ProblemException(Problem.VALIDATION, "a pipeline needs 1–50 stages");
+            throw new RuleBroken(Rule.INVALID_INPUT, "a pipeline needs 1–50 stages");
         }
         if (command.lostReasons() != null && (command.lostReasons().size() > 100 || command.lostReasons().stream()
                 .anyMatch(r -> r == null || r.isBlank() || r.length() > 200))) {
-            throw new ProblemException(Problem.VALIDATION, "lost reasons must be at most 100 texts of 1–200 characters");
+            throw new RuleBroken(Rule.INVALID_INPUT, "lost reasons must be at most 100 texts of 1–200 characters");
         }
         Set<String> ids = new HashSet<>();
         for (Stage stage : command.stages()) {
             if (stage == null || stage.id() == null || !stage.id().matches("[a-z0-9][a-z0-9-]{0,63}")) {
-                throw new ProblemException(Problem.VALIDATION, "stage id must be 1–64 lowercase letters, digits or dashes");
+                throw new RuleBroken(Rule.INVALID_INPUT, "stage id must be 1–64 lowercase letters, digits or dashes");
             }
             if (!ids.add(stage.id())) {
-                throw new ProblemException(Problem.VALIDATION, "duplicate stage id " + stage.id());
+                throw new RuleBroken(Rule.INVALID_INPUT, "duplicate stage id " + stage.id());
             }
             if (stage.name() == null || stage.name().isBlank() || stage.name().length() > 200) {
-                throw new ProblemException(Problem.VALIDATION, "stage name must be 1–200 characters");
+                throw new RuleBroken(Rule.INVALID_INPUT, "stage name must be 1–200 characters");
             }
             if (stage.probability() < 0 || stage.probability() > 100) {
-                throw new ProblemException(Problem.VALIDATION, "stage probability must be 0–100");
+                throw new RuleBroken(Rule.INVALID_INPUT, "stage probability must be 0–100");
             }
             if (stage.phase() == null) {
-                throw new ProblemException(Problem.VALIDATION, "stage phase is required");
+                throw new RuleBroken(Rule.INVALID_INPUT, "stage phase is required");
             }
             if (stage.rottingDays() != null && stage.rottingDays() < 1) {
-                throw new ProblemException(Problem.VALIDATION, "rottingDays must be at least 1");
+                throw new RuleBroken(Rule.INVALID_INPUT, "rottingDays must be at least 1");
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.dealflow.pipeline.web;
 
+import io.dealflow.pipeline.rules.Rule;
 import org.springframework.http.HttpStatus;
 
 import java.net.URI;
@@ -42,6 +43,20 @@ public enum Problem {
         this.status = status;
         this.slug = slug;
         this.title = title;
+    }
+
+    /** The problem a broken rule of the domain is answered with. */
+    public static Problem of(Rule rule) {
+        return switch (rule) {
+            case INVALID_INPUT -> VALIDATION;
+            case INVALID_AMOUNT -> INVALID_AMOUNT;
+            case UNKNOWN_STAGE -> UNKNOWN_STAGE;
+            case UNKNOWN_LOST_REASON -> UNKNOWN_LOST_REASON;
+            case PIPELINE_NOT_FOUND -> PIPELINE_NOT_FOUND;
+            case STAGE_IN_USE -> STAGE_IN_USE;
+            case DEAL_CLOSED -> DEAL_CLOSED;
+            case DEAL_OPEN -> DEAL_OPEN;
+        };
     }
 
     public HttpStatus status() {

@@ -1,5 +1,6 @@
 package io.dealflow.pipeline.web;
 
+import io.dealflow.pipeline.rules.RuleBroken;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -29,6 +30,14 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(e.problem().status()).body(body);
     }
 
+    @ExceptionHandler(RuleBroken.class)
+    ResponseEntity<ProblemDetail> onRuleBroken(RuleBroken e) {
+        Problem problem = Problem.of(e.rule());
+        ProblemDetail body = detail(problem, e.getMessage());
+        e.properties().forEach(body::setProperty);
+        return ResponseEntity.status(problem.status()).body(body);
+    }
+
     @ExceptionHandler(AggregateNotFoundException.class)
     ResponseEntity<ProblemDetail> onNotFound(AggregateNotFoundException e) {
         return respond(Problem.DEAL_NOT_FOUND, "No deal with id " + e.getAggregateIdentifier());
@@ -51,6 +60,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(CommandExecutionException.class)
     ResponseEntity<ProblemDetail> onCommandFailure(CommandExecutionException e) {
         Throwable cause = e.getCause();
+        if (cause instanceof RuleBroken broken) {
+            return onRuleBroken(broken);
+        }
         if (cause instanceof ProblemException p) {
             return onProblem(p);
         }

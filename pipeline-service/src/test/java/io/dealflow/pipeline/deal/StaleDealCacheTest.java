@@ -1,5 +1,7 @@
 package io.dealflow.pipeline.deal;
 
+import io.dealflow.pipeline.deal.aggregate.Deal;
+
 import io.dealflow.pipeline.pipeline.Phase;
 import io.dealflow.pipeline.support.Api;
 import io.dealflow.pipeline.support.Api.Reply;

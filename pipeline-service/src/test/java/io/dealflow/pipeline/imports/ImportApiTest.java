@@ -1,11 +1,11 @@
 package io.dealflow.pipeline.imports;
 
+import io.dealflow.kafka.LocalKafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dealflow.events.v1.EventTypes;
 import io.dealflow.pipeline.support.Api;
 import io.dealflow.pipeline.support.Api.Reply;
 import io.dealflow.pipeline.support.IntegrationTest;
-import io.dealflow.pipeline.support.SharedKafka;
 import io.dealflow.pipeline.support.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -150,7 +150,7 @@ class ImportApiTest extends IntegrationTest {
         assertEquals(200, api().post("/api/v1/deals/" + wonId + "/reopen", "{}").status());
         assertEquals(200, api().post("/api/v1/deals/" + wonId + "/moves", "{\"stageId\": \"proposal\"}").status());
 
-        try (TopicReader reader = new TopicReader(SharedKafka.get().bootstrapServers(), topic)) {
+        try (TopicReader reader = new TopicReader(LocalKafka.shared().bootstrapServers(), topic)) {
             String dealId = lostDeal.get("dealId").asText();
             List<ConsumerRecord<String, byte[]>> records = reader.readUntil(
                     all -> all.stream().filter(r -> dealId.equals(r.key())).count() >= 6, Duration.ofSeconds(30))

@@ -1,7 +1,7 @@
 package io.dealflow.pipeline.pipeline;
 
-import io.dealflow.pipeline.web.Problem;
-import io.dealflow.pipeline.web.ProblemException;
+import io.dealflow.pipeline.rules.Rule;
+import io.dealflow.pipeline.rules.RuleBroken;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +41,7 @@ class PipelineAggregateTest {
     /** Every rule of a definition is refused as a validation problem with its own message, and nothing is stored. */
     private void refused(DefinePipeline command, String message) {
         fixture.givenNoPriorActivity().when(command)
-                .expectException(matches(e -> e instanceof ProblemException p && p.problem() == Problem.VALIDATION))
+                .expectException(matches(e -> e instanceof RuleBroken b && b.rule() == Rule.INVALID_INPUT))
                 .expectExceptionMessage(message).expectNoEvents();
     }
 
@@ -106,8 +106,8 @@ class PipelineAggregateTest {
     void aStageThatHoldsDealsCannotBeRemoved() {
         dealsInDemo = 3;
         fixture.given(defined()).when(new ChangePipeline("renewals", "Renewals", List.of(LEAD), List.of(), null))
-                .expectException(matches(e -> e instanceof ProblemException p && p.problem() == Problem.STAGE_IN_USE
-                        && Long.valueOf(3).equals(p.properties().get("deals"))))
+                .expectException(matches(e -> e instanceof RuleBroken b && b.rule() == Rule.STAGE_IN_USE
+                        && Long.valueOf(3).equals(b.properties().get("deals"))))
                 .expectNoEvents();
         dealsInDemo = 0;
         fixture.given(defined()).when(new ChangePipeline("renewals", "Renewals", List.of(LEAD), List.of(), null))

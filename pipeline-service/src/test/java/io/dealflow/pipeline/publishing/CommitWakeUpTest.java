@@ -1,9 +1,9 @@
 package io.dealflow.pipeline.publishing;
 
+import io.dealflow.kafka.LocalKafka;
 import io.dealflow.events.v1.EventTypes;
 import io.dealflow.pipeline.support.Api;
 import io.dealflow.pipeline.support.IntegrationTest;
-import io.dealflow.pipeline.support.SharedKafka;
 import io.dealflow.pipeline.support.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class CommitWakeUpTest extends IntegrationTest {
     @Test
     void anIdlePublisherIsWokenByTheCommit() throws Exception {
         Api api = new Api(port);
-        try (TopicReader topic = new TopicReader(SharedKafka.get().bootstrapServers(), EventTypes.TOPIC)) {
+        try (TopicReader topic = new TopicReader(LocalKafka.shared().bootstrapServers(), EventTypes.TOPIC)) {
             String first = api.createDeal("{\"title\": \"First\", \"amount\": {\"value\": \"10.00\", \"currency\": \"EUR\"}}");
             assertTrue(onTopic(topic, first), "the publisher runs");
 

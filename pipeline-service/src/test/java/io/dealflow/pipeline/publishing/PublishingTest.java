@@ -1,5 +1,6 @@
 package io.dealflow.pipeline.publishing;
 
+import io.dealflow.kafka.LocalKafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchemaFactory;
@@ -12,7 +13,6 @@ import io.dealflow.pipeline.deal.MoveDealToStage;
 import io.dealflow.pipeline.deal.WinDeal;
 import io.dealflow.pipeline.config.Actor;
 import io.dealflow.pipeline.support.IntegrationTest;
-import io.dealflow.pipeline.support.SharedKafka;
 import io.dealflow.pipeline.support.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -56,7 +56,7 @@ class PublishingTest extends IntegrationTest {
         commands.sendAndWait(new LoseDeal(lost, "Timing", null, null), Actor.metaData("carol"));
 
         List<ConsumerRecord<String, byte[]>> records;
-        try (TopicReader reader = new TopicReader(SharedKafka.get().bootstrapServers(), EventTypes.TOPIC)) {
+        try (TopicReader reader = new TopicReader(LocalKafka.shared().bootstrapServers(), EventTypes.TOPIC)) {
             records = reader.readUntil(seen -> ofDeals(seen, won, lost).size() >= 8, Duration.ofSeconds(30))
                     .stream().filter(r -> Set.of(won, lost).contains(r.key())).toList();
         }
@@ -107,7 +107,7 @@ class PublishingTest extends IntegrationTest {
         commands.sendAndWait(new io.dealflow.pipeline.deal.ReopenDeal(deal, "s2", null), Actor.metaData("u"));
 
         List<ConsumerRecord<String, byte[]>> records;
-        try (TopicReader reader = new TopicReader(SharedKafka.get().bootstrapServers(), EventTypes.TOPIC)) {
+        try (TopicReader reader = new TopicReader(LocalKafka.shared().bootstrapServers(), EventTypes.TOPIC)) {
             records = reader.readUntil(seen -> ofDeals(seen, deal, pipeline).size() >= 7, Duration.ofSeconds(30));
         }
         records = ofDeals(records, deal, pipeline);
@@ -154,7 +154,7 @@ class PublishingTest extends IntegrationTest {
         Long fastIndex = jdbc.queryForObject("select globalindex from domainevententry where aggregateidentifier = ?", Long.class, fast);
         org.junit.jupiter.api.Assertions.assertTrue(slowIndex < fastIndex, "the slow event has the lower index but committed last");
 
-        try (TopicReader reader = new TopicReader(SharedKafka.get().bootstrapServers(), EventTypes.TOPIC)) {
+        try (TopicReader reader = new TopicReader(LocalKafka.shared().bootstrapServers(), EventTypes.TOPIC)) {
             List<ConsumerRecord<String, byte[]>> records = reader.readUntil(seen -> ofDeals(seen, slow, fast).size() >= 2, Duration.ofSeconds(30));
             assertEquals(Set.of(slow, fast), Set.copyOf(ofDeals(records, slow, fast).stream().map(ConsumerRecord::key).toList()),
                     "the gap left by the slow transaction was waited for, not skipped");

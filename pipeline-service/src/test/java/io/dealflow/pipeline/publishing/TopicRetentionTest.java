@@ -1,7 +1,7 @@
 package io.dealflow.pipeline.publishing;
 
+import io.dealflow.kafka.LocalKafka;
 import io.dealflow.pipeline.support.IntegrationTest;
-import io.dealflow.pipeline.support.SharedKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -32,7 +32,7 @@ class TopicRetentionTest extends IntegrationTest {
 
     @DynamicPropertySource
     static void aTopicCreatedWithSevenDays(DynamicPropertyRegistry registry) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LocalKafka.shared().bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 6, (short) 1).configs(Map.of(
                     TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(7).toMillis()),
                     TopicConfig.RETENTION_BYTES_CONFIG, "1073741824")))).all().get();
@@ -45,7 +45,7 @@ class TopicRetentionTest extends IntegrationTest {
 
     @Test
     void theTopicKeepsEveryEventForEver() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, LocalKafka.shared().bootstrapServers()))) {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
             assertEquals(TOPIC, topic);

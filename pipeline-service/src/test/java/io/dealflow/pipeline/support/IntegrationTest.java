@@ -1,5 +1,6 @@
 package io.dealflow.pipeline.support;
 
+import io.dealflow.kafka.LocalKafka;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -10,7 +11,7 @@ public abstract class IntegrationTest {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        TestKafka.register(registry, () -> SharedKafka.get().bootstrapServers());
+        TestKafka.register(registry, () -> LocalKafka.shared().bootstrapServers());
         TestDatabase.register(registry);
     }
 }

@@ -1,4 +1,19 @@
-package io.dealflow.pipeline.deal;
+package io.dealflow.pipeline.deal.web;
+
+import io.dealflow.pipeline.deal.ActivityKind;
+import io.dealflow.pipeline.deal.CreateDeal;
+import io.dealflow.pipeline.deal.DealFields;
+import io.dealflow.pipeline.deal.LogActivity;
+import io.dealflow.pipeline.deal.LoseDeal;
+import io.dealflow.pipeline.deal.Money;
+import io.dealflow.pipeline.deal.MoveDealToStage;
+import io.dealflow.pipeline.deal.ReopenDeal;
+import io.dealflow.pipeline.deal.UpdateDeal;
+import io.dealflow.pipeline.deal.WinDeal;
+import io.dealflow.pipeline.deal.query.DealHistory;
+import io.dealflow.pipeline.deal.query.DealSearch;
+import io.dealflow.pipeline.deal.query.DealView;
+import io.dealflow.pipeline.deal.query.DealViews;
 
 import io.swagger.v3.oas.annotations.Operation;
 

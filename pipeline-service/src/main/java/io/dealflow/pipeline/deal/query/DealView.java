@@ -1,4 +1,6 @@
-package io.dealflow.pipeline.deal;
+package io.dealflow.pipeline.deal.query;
+
+import io.dealflow.pipeline.deal.Money;
 
 import java.time.Instant;
 import java.time.LocalDate;

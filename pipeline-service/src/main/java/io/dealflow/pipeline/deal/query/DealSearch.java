@@ -1,4 +1,4 @@
-package io.dealflow.pipeline.deal;
+package io.dealflow.pipeline.deal.query;
 
 import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;

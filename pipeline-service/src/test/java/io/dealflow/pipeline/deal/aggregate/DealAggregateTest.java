@@ -1,11 +1,32 @@
-package io.dealflow.pipeline.deal;
+package io.dealflow.pipeline.deal.aggregate;
+
+import io.dealflow.pipeline.deal.ActivityKind;
+import io.dealflow.pipeline.deal.ActivityLogged;
+import io.dealflow.pipeline.deal.CreateDeal;
+import io.dealflow.pipeline.deal.DealCreated;
+import io.dealflow.pipeline.deal.DealFields;
+import io.dealflow.pipeline.deal.DealLost;
+import io.dealflow.pipeline.deal.DealMovedToStage;
+import io.dealflow.pipeline.deal.DealReopened;
+import io.dealflow.pipeline.deal.DealStatus;
+import io.dealflow.pipeline.deal.DealUpdated;
+import io.dealflow.pipeline.deal.DealWon;
+import io.dealflow.pipeline.deal.FieldChange;
+import io.dealflow.pipeline.deal.LogActivity;
+import io.dealflow.pipeline.deal.LoseDeal;
+import io.dealflow.pipeline.deal.Money;
+import io.dealflow.pipeline.deal.MoveDealToStage;
+import io.dealflow.pipeline.deal.ReopenDeal;
+import io.dealflow.pipeline.deal.StageSnapshot;
+import io.dealflow.pipeline.deal.UpdateDeal;
+import io.dealflow.pipeline.deal.WinDeal;
 
 import io.dealflow.pipeline.pipeline.Phase;
 import io.dealflow.pipeline.pipeline.PipelineView;
 import io.dealflow.pipeline.pipeline.Pipelines;
 import io.dealflow.pipeline.pipeline.Stage;
-import io.dealflow.pipeline.web.Problem;
-import io.dealflow.pipeline.web.ProblemException;
+import io.dealflow.pipeline.rules.Rule;
+import io.dealflow.pipeline.rules.RuleBroken;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.matchers.Matchers;
 import org.hamcrest.Matcher;
@@ -66,9 +87,9 @@ class DealAggregateTest {
                         Matchers.matches(e -> ((DealCreated) e).stage().equals(QUALIFIED)))));
     }
 
-    /** The command is refused with this problem (not merely some problem) and nothing is stored. */
-    private static Matcher<Object> problem(Problem expected) {
-        return Matchers.matches(e -> e instanceof ProblemException p && p.problem() == expected);
+    /** The command is refused for breaking this rule (not merely some rule) and nothing is stored. */
+    private static Matcher<Object> broken(Rule expected) {
+        return Matchers.matches(e -> e instanceof RuleBroken b && b.rule() == expected);
     }
 
     private static final DealWon WON = new DealWon("d1", "default", LEAD, EUR_1200, NOW);
@@ -80,13 +101,13 @@ class DealAggregateTest {
 
     @Test
     void aBlankTitleIsRefused() {
-        fixture.givenNoPriorActivity().when(create("  ", null)).expectException(problem(Problem.VALIDATION))
+        fixture.givenNoPriorActivity().when(create("  ", null)).expectException(broken(Rule.INVALID_INPUT))
                 .expectExceptionMessage("title must be 1–200 characters").expectNoEvents();
     }
 
     @Test
     void aTitleOver200CharactersIsRefused() {
-        fixture.givenNoPriorActivity().when(create("x".repeat(201), null)).expectException(problem(Problem.VALIDATION))
+        fixture.givenNoPriorActivity().when(create("x".repeat(201), null)).expectException(broken(Rule.INVALID_INPUT))
                 .expectExceptionMessage("title must be 1–200 characters").expectNoEvents();
     }
 
@@ -97,7 +118,7 @@ class DealAggregateTest {
 
     @Test
     void aStageOfAnotherPipelineIsRefused() {
-        fixture.givenNoPriorActivity().when(create("ACME", "won-somewhere-else")).expectException(problem(Problem.UNKNOWN_STAGE))
+        fixture.givenNoPriorActivity().when(create("ACME", "won-somewhere-else")).expectException(broken(Rule.UNKNOWN_STAGE))
                 .expectExceptionMessage("Stage 'won-somewhere-else' is not a stage of pipeline default").expectNoEvents();
     }
 
@@ -105,14 +126,14 @@ class DealAggregateTest {
     void anUnknownPipelineIsRefused() {
         fixture.givenNoPriorActivity()
                 .when(new CreateDeal("d1", "renewals", null, "ACME", EUR_1200, null, null, null, null, null))
-                .expectException(problem(Problem.PIPELINE_NOT_FOUND)).expectNoEvents();
+                .expectException(broken(Rule.PIPELINE_NOT_FOUND)).expectNoEvents();
     }
 
     @Test
     void aDealWithoutAnAmountIsRefused() {
         fixture.givenNoPriorActivity()
                 .when(new CreateDeal("d1", "default", null, "ACME", null, null, null, null, null, null))
-                .expectException(problem(Problem.INVALID_AMOUNT)).expectNoEvents();
+                .expectException(broken(Rule.INVALID_AMOUNT)).expectNoEvents();
     }
 
     @Test
@@ -133,7 +154,7 @@ class DealAggregateTest {
     @Test
     void aMoveToAnUnknownStageIsRefused() {
         fixture.given(created()).when(new MoveDealToStage("d1", "nowhere", null))
-                .expectException(problem(Problem.UNKNOWN_STAGE)).expectNoEvents();
+                .expectException(broken(Rule.UNKNOWN_STAGE)).expectNoEvents();
     }
 
     @Test
@@ -150,48 +171,48 @@ class DealAggregateTest {
     @Test
     void aLostReasonOutsideTheCatalogueIsRefused() {
         fixture.given(created()).when(new LoseDeal("d1", "Bad weather", null, null))
-                .expectException(problem(Problem.UNKNOWN_LOST_REASON)).expectNoEvents();
+                .expectException(broken(Rule.UNKNOWN_LOST_REASON)).expectNoEvents();
     }
 
     @Test
     void aBlankLostReasonIsRefused() {
         fixture.given(created()).when(new LoseDeal("d1", " ", null, null))
-                .expectException(problem(Problem.VALIDATION)).expectNoEvents();
+                .expectException(broken(Rule.INVALID_INPUT)).expectNoEvents();
     }
 
     @Test
     void aLossNoteOver2000CharactersIsRefused() {
         fixture.given(created()).when(new LoseDeal("d1", "Price", "n".repeat(2001), null))
-                .expectException(problem(Problem.VALIDATION)).expectNoEvents();
+                .expectException(broken(Rule.INVALID_INPUT)).expectNoEvents();
     }
 
     @Test
     void aClosedDealCannotMove() {
         fixture.given(created(), WON).when(new MoveDealToStage("d1", "qualified", null))
-                .expectException(problem(Problem.DEAL_CLOSED)).expectNoEvents();
+                .expectException(broken(Rule.DEAL_CLOSED)).expectNoEvents();
     }
 
     @Test
     void aWonDealCannotBeWonAgain() {
-        fixture.given(created(), WON).when(new WinDeal("d1", null)).expectException(problem(Problem.DEAL_CLOSED)).expectNoEvents();
+        fixture.given(created(), WON).when(new WinDeal("d1", null)).expectException(broken(Rule.DEAL_CLOSED)).expectNoEvents();
     }
 
     @Test
     void aLostDealCannotBeLostAgain() {
         fixture.given(created(), LOST).when(new LoseDeal("d1", "Price", null, null))
-                .expectException(problem(Problem.DEAL_CLOSED)).expectNoEvents();
+                .expectException(broken(Rule.DEAL_CLOSED)).expectNoEvents();
     }
 
     @Test
     void aClosedDealTakesNoActivity() {
         fixture.given(created(), WON).when(new LogActivity("d1", "a1", ActivityKind.CALL, null))
-                .expectException(problem(Problem.DEAL_CLOSED)).expectNoEvents();
+                .expectException(broken(Rule.DEAL_CLOSED)).expectNoEvents();
     }
 
     @Test
     void aClosedDealCannotBeEdited() {
         fixture.given(created(), WON).when(update("title", new DealFields("New", null, null, null, null, null, null)))
-                .expectException(problem(Problem.DEAL_CLOSED)).expectNoEvents();
+                .expectException(broken(Rule.DEAL_CLOSED)).expectNoEvents();
     }
 
     @Test
@@ -212,26 +233,26 @@ class DealAggregateTest {
     @Test
     void anEditCannotBlankTheTitle() {
         fixture.given(created()).when(update("title", new DealFields(" ", null, null, null, null, null, null)))
-                .expectException(problem(Problem.VALIDATION)).expectNoEvents();
+                .expectException(broken(Rule.INVALID_INPUT)).expectNoEvents();
     }
 
     @Test
     void anEditCannotRemoveTheAmount() {
         fixture.given(created()).when(update("amount", new DealFields(null, null, null, null, null, null, null)))
-                .expectException(problem(Problem.INVALID_AMOUNT)).expectNoEvents();
+                .expectException(broken(Rule.INVALID_AMOUNT)).expectNoEvents();
     }
 
     @Test
     void anOwnerOver200CharactersIsRefused() {
         fixture.given(created()).when(update("ownerId", new DealFields(null, null, "o".repeat(201), null, null, null, null)))
-                .expectException(problem(Problem.VALIDATION)).expectNoEvents();
+                .expectException(broken(Rule.INVALID_INPUT)).expectNoEvents();
     }
 
     @Test
     void aCloseDateOutsideTheAllowedYearsIsRefused() {
         fixture.given(created()).when(update("expectedCloseDate",
                         new DealFields(null, null, null, null, LocalDate.parse("1899-12-31"), null, null)))
-                .expectException(problem(Problem.VALIDATION)).expectNoEvents();
+                .expectException(broken(Rule.INVALID_INPUT)).expectNoEvents();
     }
 
     @Test
@@ -247,13 +268,13 @@ class DealAggregateTest {
     @Test
     void aReopenIntoAnUnknownStageIsRefused() {
         fixture.given(created(), LOST).when(new ReopenDeal("d1", "elsewhere", null))
-                .expectException(problem(Problem.UNKNOWN_STAGE)).expectNoEvents();
+                .expectException(broken(Rule.UNKNOWN_STAGE)).expectNoEvents();
     }
 
     @Test
     void anOpenDealCannotBeReopened() {
         fixture.given(created()).when(new ReopenDeal("d1", null, null))
-                .expectException(problem(Problem.DEAL_OPEN)).expectNoEvents();
+                .expectException(broken(Rule.DEAL_OPEN)).expectNoEvents();
     }
 
     @Test
@@ -265,21 +286,21 @@ class DealAggregateTest {
     @Test
     void anActivityNoteOver2000CharactersIsRefused() {
         fixture.given(created()).when(new LogActivity("d1", "a1", ActivityKind.NOTE, "n".repeat(2001)))
-                .expectException(problem(Problem.VALIDATION)).expectNoEvents();
+                .expectException(broken(Rule.INVALID_INPUT)).expectNoEvents();
     }
 
     @Test
     void anActivityWithoutAKindIsRefused() {
         fixture.given(created()).when(new LogActivity("d1", "a1", null, "call"))
-                .expectException(problem(Problem.VALIDATION)).expectNoEvents();
+                .expectException(broken(Rule.INVALID_INPUT)).expectNoEvents();
     }
 
     @Test
     void moneyRulesAreEnforced() {
-        assertEquals(Problem.INVALID_AMOUNT, assertThrows(ProblemException.class, () -> Money.of(new BigDecimal("-1"), "EUR")).problem());
-        assertEquals(Problem.INVALID_AMOUNT, assertThrows(ProblemException.class, () -> Money.of(new BigDecimal("1.001"), "EUR")).problem());
-        assertEquals(Problem.INVALID_AMOUNT, assertThrows(ProblemException.class, () -> Money.of(new BigDecimal("1.5"), "JPY")).problem());
-        assertEquals(Problem.INVALID_AMOUNT, assertThrows(ProblemException.class, () -> Money.of(BigDecimal.ONE, "XYZ")).problem());
+        assertEquals(Rule.INVALID_AMOUNT, assertThrows(RuleBroken.class, () -> Money.of(new BigDecimal("-1"), "EUR")).rule());
+        assertEquals(Rule.INVALID_AMOUNT, assertThrows(RuleBroken.class, () -> Money.of(new BigDecimal("1.001"), "EUR")).rule());
+        assertEquals(Rule.INVALID_AMOUNT, assertThrows(RuleBroken.class, () -> Money.of(new BigDecimal("1.5"), "JPY")).rule());
+        assertEquals(Rule.INVALID_AMOUNT, assertThrows(RuleBroken.class, () -> Money.of(BigDecimal.ONE, "XYZ")).rule());
         assertEquals(new BigDecimal("1.500"), Money.of(new BigDecimal("1.5"), "KWD").value());
         assertEquals(new BigDecimal("12"), Money.of(new BigDecimal("12.000"), "JPY").value());
     }

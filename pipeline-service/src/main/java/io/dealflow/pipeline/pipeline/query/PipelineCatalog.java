@@ -1,4 +1,8 @@
-package io.dealflow.pipeline.pipeline;
+package io.dealflow.pipeline.pipeline.query;
+
+import io.dealflow.pipeline.pipeline.PipelineView;
+import io.dealflow.pipeline.pipeline.Pipelines;
+import io.dealflow.pipeline.pipeline.Stage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

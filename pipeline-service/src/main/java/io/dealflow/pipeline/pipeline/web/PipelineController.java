@@ -1,4 +1,11 @@
-package io.dealflow.pipeline.pipeline;
+package io.dealflow.pipeline.pipeline.web;
+
+import io.dealflow.pipeline.pipeline.ChangePipeline;
+import io.dealflow.pipeline.pipeline.DefinePipeline;
+import io.dealflow.pipeline.pipeline.Pipeline;
+import io.dealflow.pipeline.pipeline.PipelineView;
+import io.dealflow.pipeline.pipeline.Stage;
+import io.dealflow.pipeline.pipeline.query.PipelineCatalog;
 
 import io.swagger.v3.oas.annotations.Operation;
 

@@ -1,4 +1,4 @@
-package io.dealflow.pipeline.deal;
+package io.dealflow.pipeline.deal.web;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.dao.DuplicateKeyException;

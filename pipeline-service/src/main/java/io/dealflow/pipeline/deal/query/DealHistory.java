@@ -1,4 +1,13 @@
-package io.dealflow.pipeline.deal;
+package io.dealflow.pipeline.deal.query;
+
+import io.dealflow.pipeline.deal.ActivityLogged;
+import io.dealflow.pipeline.deal.DealCreated;
+import io.dealflow.pipeline.deal.DealLost;
+import io.dealflow.pipeline.deal.DealMovedToStage;
+import io.dealflow.pipeline.deal.DealReopened;
+import io.dealflow.pipeline.deal.DealUpdated;
+import io.dealflow.pipeline.deal.DealWon;
+import io.dealflow.pipeline.deal.FieldChange;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.dealflow.pipeline.config.Actor;
@@ -15,16 +24,16 @@ import java.util.Map;
 
 /** Every event of a deal, oldest first, read straight from the event store (never from a snapshot). */
 @Component
-class DealHistory {
+public class DealHistory {
 
     /** One entry: what happened, when, who did it, and what changed. */
     /** {@code time} is when it happened (business time); {@code recordedAt} when the store appended it. */
-    record Entry(long version, String type, Instant time, Instant recordedAt, String actor, Map<String, Object> changes) {
+    public record Entry(long version, String type, Instant time, Instant recordedAt, String actor, Map<String, Object> changes) {
     }
 
     /** A changed value; a null {@code to} means the field was cleared, so nulls are always written. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    record Change(String from, String to) {
+    public record Change(String from, String to) {
     }
 
     private final EventStore eventStore;
@@ -33,7 +42,7 @@ class DealHistory {
         this.eventStore = eventStore;
     }
 
-    List<Entry> of(String dealId) {
+    public List<Entry> of(String dealId) {
         List<Entry> entries = new ArrayList<>();
         DomainEventStream stream = eventStore.readEvents(dealId, 0);
         while (stream.hasNext()) {

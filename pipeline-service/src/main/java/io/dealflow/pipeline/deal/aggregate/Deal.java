@@ -1,11 +1,31 @@
-package io.dealflow.pipeline.deal;
+package io.dealflow.pipeline.deal.aggregate;
+
+import io.dealflow.pipeline.deal.ActivityLogged;
+import io.dealflow.pipeline.deal.CreateDeal;
+import io.dealflow.pipeline.deal.DealCreated;
+import io.dealflow.pipeline.deal.DealFields;
+import io.dealflow.pipeline.deal.DealLost;
+import io.dealflow.pipeline.deal.DealMovedToStage;
+import io.dealflow.pipeline.deal.DealReopened;
+import io.dealflow.pipeline.deal.DealStatus;
+import io.dealflow.pipeline.deal.DealUpdated;
+import io.dealflow.pipeline.deal.DealWon;
+import io.dealflow.pipeline.deal.FieldChange;
+import io.dealflow.pipeline.deal.LogActivity;
+import io.dealflow.pipeline.deal.LoseDeal;
+import io.dealflow.pipeline.deal.Money;
+import io.dealflow.pipeline.deal.MoveDealToStage;
+import io.dealflow.pipeline.deal.ReopenDeal;
+import io.dealflow.pipeline.deal.StageSnapshot;
+import io.dealflow.pipeline.deal.UpdateDeal;
+import io.dealflow.pipeline.deal.WinDeal;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import io.dealflow.pipeline.pipeline.PipelineView;
 import io.dealflow.pipeline.pipeline.Pipelines;
 import io.dealflow.pipeline.pipeline.Stage;
-import io.dealflow.pipeline.web.Problem;
-import io.dealflow.pipeline.web.ProblemException;
+import io.dealflow.pipeline.rules.Rule;
+import io.dealflow.pipeline.rules.RuleBroken;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
@@ -91,7 +111,7 @@ public class Deal {
         requireShortText("contact", command.contact());
         requireCloseDate(command.expectedCloseDate());
         if (command.amount() == null) {
-            throw new ProblemException(Problem.INVALID_AMOUNT, "amount is required");
+            throw new RuleBroken(Rule.INVALID_AMOUNT, "amount is required");
         }
         PipelineView pipeline = pipeline(pipelines, command.pipelineId());
         Stage first = command.stageId() == null ? pipeline.firstStage() : stageOf(pipeline, command.stageId());
@@ -131,7 +151,7 @@ public class Deal {
                 named.contains("contact") ? blankToNull(v.contact()) : fields.contact());
         requireTitle(next.title());
         if (next.amount() == null) {
-            throw new ProblemException(Problem.INVALID_AMOUNT, "amount cannot be removed");
+            throw new RuleBroken(Rule.INVALID_AMOUNT, "amount cannot be removed");
         }
         requireShortText("ownerId", next.ownerId());
         requireShortText("source", next.source());
@@ -153,7 +173,7 @@ public class Deal {
 
     DealReopened reopened(ReopenDeal command, Pipelines pipelines, Instant at) {
         if (status == DealStatus.OPEN) {
-            throw new ProblemException(Problem.DEAL_OPEN, "Deal " + dealId + " is open; only a closed deal can be reopened");
+            throw new RuleBroken(Rule.DEAL_OPEN, "Deal " + dealId + " is open; only a closed deal can be reopened");
         }
         PipelineView pipeline = pipeline(pipelines, pipelineId);
         Stage target = stageOf(pipeline, command.stageId() == null ? stage.id() : command.stageId());
@@ -163,10 +183,10 @@ public class Deal {
     ActivityLogged activityLogged(LogActivity command, Instant at) {
         requireOpen("log an activity");
         if (command.kind() == null) {
-            throw new ProblemException(Problem.VALIDATION, "kind must be one of CALL, MEETING, EMAIL, NOTE");
+            throw new RuleBroken(Rule.INVALID_INPUT, "kind must be one of CALL, MEETING, EMAIL, NOTE");
         }
         if (command.note() != null && command.note().length() > MAX_NOTE) {
-            throw new ProblemException(Problem.VALIDATION, "note must be at most " + MAX_NOTE + " characters");
+            throw new RuleBroken(Rule.INVALID_INPUT, "note must be at most " + MAX_NOTE + " characters");
         }
         return new ActivityLogged(dealId, pipelineId, command.activityId(), command.kind(), blankToNull(command.note()), at);
     }
@@ -174,14 +194,14 @@ public class Deal {
     DealLost lost(LoseDeal command, Pipelines pipelines, Instant at) {
         requireOpen("lose");
         if (command.reason() == null || command.reason().isBlank() || command.reason().length() > MAX_TEXT) {
-            throw new ProblemException(Problem.VALIDATION, "a lost reason of 1–200 characters is required");
+            throw new RuleBroken(Rule.INVALID_INPUT, "a lost reason of 1–200 characters is required");
         }
         if (command.note() != null && command.note().length() > MAX_NOTE) {
-            throw new ProblemException(Problem.VALIDATION, "note must be at most " + MAX_NOTE + " characters");
+            throw new RuleBroken(Rule.INVALID_INPUT, "note must be at most " + MAX_NOTE + " characters");
         }
         PipelineView pipeline = pipeline(pipelines, pipelineId);
         if (!pipeline.lostReasons().isEmpty() && !pipeline.lostReasons().contains(command.reason())) {
-            throw new ProblemException(Problem.UNKNOWN_LOST_REASON, "'" + command.reason() + "' is not a lost reason of pipeline "
+            throw new RuleBroken(Rule.UNKNOWN_LOST_REASON, "'" + command.reason() + "' is not a lost reason of pipeline "
                     + pipelineId, Map.of("allowed", pipeline.lostReasons()));
         }
         return new DealLost(dealId, pipelineId, stage, command.reason(), blankToNull(command.note()), at);
@@ -231,36 +251,36 @@ public class Deal {
 
     private void requireOpen(String action) {
         if (status != DealStatus.OPEN) {
-            throw new ProblemException(Problem.DEAL_CLOSED, "Deal " + dealId + " is " + status.name().toLowerCase()
+            throw new RuleBroken(Rule.DEAL_CLOSED, "Deal " + dealId + " is " + status.name().toLowerCase()
                     + "; a closed deal cannot " + action + " (reopen it first)");
         }
     }
 
     private static PipelineView pipeline(Pipelines pipelines, String pipelineId) {
         return pipelines.find(pipelineId).orElseThrow(() ->
-                new ProblemException(Problem.PIPELINE_NOT_FOUND, "No pipeline with id " + pipelineId));
+                new RuleBroken(Rule.PIPELINE_NOT_FOUND, "No pipeline with id " + pipelineId));
     }
 
     private static Stage stageOf(PipelineView pipeline, String stageId) {
-        return pipeline.stage(stageId).orElseThrow(() -> new ProblemException(Problem.UNKNOWN_STAGE,
+        return pipeline.stage(stageId).orElseThrow(() -> new RuleBroken(Rule.UNKNOWN_STAGE,
                 "Stage '" + stageId + "' is not a stage of pipeline " + pipeline.id()));
     }
 
     private static void requireTitle(String title) {
         if (title == null || title.isBlank() || title.strip().length() > MAX_TEXT) {
-            throw new ProblemException(Problem.VALIDATION, "title must be 1–200 characters");
+            throw new RuleBroken(Rule.INVALID_INPUT, "title must be 1–200 characters");
         }
     }
 
     private static void requireCloseDate(LocalDate date) {
         if (date != null && (date.isBefore(EARLIEST_CLOSE_DATE) || date.isAfter(LATEST_CLOSE_DATE))) {
-            throw new ProblemException(Problem.VALIDATION, "expectedCloseDate must lie between " + EARLIEST_CLOSE_DATE + " and " + LATEST_CLOSE_DATE);
+            throw new RuleBroken(Rule.INVALID_INPUT, "expectedCloseDate must lie between " + EARLIEST_CLOSE_DATE + " and " + LATEST_CLOSE_DATE);
         }
     }
 
     private static void requireShortText(String field, String value) {
         if (value != null && value.length() > MAX_TEXT) {
-            throw new ProblemException(Problem.VALIDATION, field + " must be at most " + MAX_TEXT + " characters");
+            throw new RuleBroken(Rule.INVALID_INPUT, field + " must be at most " + MAX_TEXT + " characters");
         }
     }
 

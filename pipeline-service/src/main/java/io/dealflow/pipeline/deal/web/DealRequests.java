@@ -1,4 +1,6 @@
-package io.dealflow.pipeline.deal;
+package io.dealflow.pipeline.deal.web;
+
+import io.dealflow.pipeline.deal.Money;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;

@@ -1,4 +1,13 @@
-package io.dealflow.pipeline.deal;
+package io.dealflow.pipeline.deal.query;
+
+import io.dealflow.pipeline.deal.ActivityLogged;
+import io.dealflow.pipeline.deal.DealCreated;
+import io.dealflow.pipeline.deal.DealLost;
+import io.dealflow.pipeline.deal.DealMovedToStage;
+import io.dealflow.pipeline.deal.DealReopened;
+import io.dealflow.pipeline.deal.DealStatus;
+import io.dealflow.pipeline.deal.DealUpdated;
+import io.dealflow.pipeline.deal.DealWon;
 
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;

@@ -1,4 +1,7 @@
-package io.dealflow.pipeline.pipeline;
+package io.dealflow.pipeline.pipeline.query;
+
+import io.dealflow.pipeline.pipeline.PipelineChanged;
+import io.dealflow.pipeline.pipeline.PipelineDefined;
 
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
