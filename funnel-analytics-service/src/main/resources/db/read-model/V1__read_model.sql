@@ -114,11 +114,11 @@ create table partition_progress (
 -- The counters, kept by the projection in the same transaction as the deal tables, so the funnel, phase, velocity,
 -- cohort and forecast answers read a few hundred rows instead of every deal. A counter is the sum, over the deals of a
 -- slice of a pipeline ('*' the whole pipeline, 'owner:<id>', 'source:<name>'), of what each deal contributes to one
--- metric (the metric names and their keys k1…k4 are in Tallies). A group is one metric of one slice; the id of each
+-- metric (the metric names and their keys k1…k4 are in tally.TallyMetric). A group is one metric of one slice; the id of each
 -- counter (cell) starts with its group's id (group_id * 2^32 + a number from tally_cell_id), so a group's counters are
 -- one range of the primary key. The projection adds to a counter by its id in a narrow row (tally), apart from the
 -- counter's keys (tally_key, written once); buckets holds per-bucket counts where the metric has them (durations,
--- creation days: funnel.BucketCounts). Two instances may create the same group or counter at the same moment; readers
+-- creation days: tally.BucketCounts). Two instances may create the same group or counter at the same moment; readers
 -- add rows with the same key up, so no unique constraint is needed.
 create sequence tally_group_id;
 create sequence tally_cell_id;

@@ -3,12 +3,14 @@ package io.dealflow.analytics.board;
 import io.swagger.v3.oas.annotations.Operation;
 
 import io.dealflow.analytics.access.RequiresScope;
-import io.dealflow.analytics.funnel.FunnelController;
+import io.dealflow.analytics.funnel.QueryInstant;
+import io.dealflow.analytics.funnel.WindowParams;
 import io.dealflow.trust.Scope;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.RequestBean;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
@@ -32,9 +34,8 @@ public class BoardController {
     @RequiresScope(Scope.ANALYTICS_READ)
     @Operation(summary = "The pipeline board as it stood at an instant")
     @Get
-    public BoardReport board(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String at, @QueryValue @Nullable String from,
-                             @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId, @QueryValue @Nullable String source) {
-        Instant instant = FunnelController.instant("at", at);
-        return query.board(FunnelController.filter(pipelineId, from, to, ownerId, source), instant == null ? Instant.now() : instant);
+    public BoardReport board(@RequestBean WindowParams window, @QueryValue @Nullable String at) {
+        Instant instant = QueryInstant.parse("at", at);
+        return query.board(window.filter(), instant == null ? Instant.now() : instant);
     }
 }

@@ -1,5 +1,7 @@
 package io.dealflow.analytics.funnel;
 
+import io.dealflow.analytics.tally.Cohorts;
+import io.dealflow.analytics.tally.TallySlice;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -47,7 +49,7 @@ public record FunnelFilter(String pipelineId, Instant from, Instant to, String o
         if (from != null || to != null || (ownerId != null && source != null)) {
             return null;
         }
-        return ownerId != null ? ownerSlice(ownerId) : source != null ? sourceSlice(source) : ALL_DEALS;
+        return ownerId != null ? TallySlice.owner(ownerId) : source != null ? TallySlice.source(source) : TallySlice.ALL_DEALS;
     }
 
     /**
@@ -102,32 +104,16 @@ public record FunnelFilter(String pipelineId, Instant from, Instant to, String o
 
     /** The first creation-month slice of the window, inclusive. */
     public String firstMonthSlice() {
-        return createdSlice(from == null ? "" : Cohorts.month(from.atZone(ZoneOffset.UTC).toLocalDate()));
+        return TallySlice.created(from == null ? "" : Cohorts.month(from.atZone(ZoneOffset.UTC).toLocalDate()));
     }
 
     /** The creation-month slice where the window ends, exclusive. */
     public String endMonthSlice() {
-        return createdSlice(to == null ? "~" : Cohorts.month(to.atZone(ZoneOffset.UTC).toLocalDate()));
+        return TallySlice.created(to == null ? "~" : Cohorts.month(to.atZone(ZoneOffset.UTC).toLocalDate()));
     }
 
     private static Instant startOfMonth(Instant instant) {
         return instant.atZone(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-    }
-
-    /** The counter slices a deal counts in: all deals of its pipeline, its owner's, its source's. */
-    public static final String ALL_DEALS = "*";
-
-    public static String ownerSlice(String ownerId) {
-        return "owner:" + ownerId;
-    }
-
-    public static String sourceSlice(String source) {
-        return "source:" + source;
-    }
-
-    /** The deals created in one UTC month (2026-07); only the funnel's counters are kept for these slices. */
-    public static String createdSlice(String month) {
-        return "created:" + month;
     }
 
     public Map<String, String> describe() {

@@ -1,5 +1,6 @@
 package io.dealflow.analytics.funnel;
 
+import io.dealflow.analytics.tally.BucketCounts;
 import io.dealflow.analytics.common.Jdbc;
 import jakarta.inject.Singleton;
 

@@ -1,5 +1,7 @@
 package io.dealflow.analytics.journey;
 
+import io.dealflow.analytics.tally.TallySlice;
+import io.dealflow.analytics.tally.TallyMetric;
 import io.dealflow.analytics.funnel.PipelineStages;
 import io.dealflow.analytics.common.Database;
 import io.dealflow.analytics.common.Jdbc;
@@ -70,7 +72,7 @@ public class ForecastQuery {
             LocalDate endDay = today.plusDays(1);
             Map<String, List<TallyRows.Row>> counters = tallies.read(c, filter.pipelineId(),
                     countersRead(filter, LearnedProbabilities.counters(firstDay, endDay)));
-            LearnedProbabilities.Learned learned = LearnedProbabilities.learn(counters.getOrDefault(FunnelFilter.ALL_DEALS, List.of()),
+            LearnedProbabilities.Learned learned = LearnedProbabilities.learn(counters.getOrDefault(TallySlice.ALL_DEALS, List.of()),
                     pipeline, firstDay, endDay);
             Map<String, Map<String, Sums>> buckets = new LinkedHashMap<>();
             buckets.put(OVERDUE, new TreeMap<>());
@@ -100,7 +102,7 @@ public class ForecastQuery {
                 }
             };
             if (filter.slice() != null) {
-                for (TallyRows.Row row : rows(counters, filter.slice(), "open")) {
+                for (TallyRows.Row row : rows(counters, filter.slice(), TallyMetric.OPEN)) {
                     add.add(row.k1().isEmpty() ? null : YearMonth.parse(row.k1()), row.k2(), row.k3(), Integer.parseInt(row.k4()),
                             row.n(), row.amount());
                 }
@@ -136,13 +138,13 @@ public class ForecastQuery {
     /** The counters the forecast reads, all in one go: by slice, the metrics of that slice. */
     private static Map<String, List<String>> countersRead(FunnelFilter filter, List<String> learning) {
         Map<String, List<String>> metrics = new LinkedHashMap<>();
-        metrics.put(FunnelFilter.ALL_DEALS, new ArrayList<>(learning));
+        metrics.put(TallySlice.ALL_DEALS, new ArrayList<>(learning));
         if (filter.slice() != null) {
-            metrics.computeIfAbsent(filter.slice(), s -> new ArrayList<>()).add("open");
+            metrics.computeIfAbsent(filter.slice(), s -> new ArrayList<>()).add(TallyMetric.OPEN);
             if (filter.source() == null) {
-                metrics.get(filter.slice()).addAll(List.of("slips", "slipping"));
+                metrics.get(filter.slice()).addAll(List.of(TallyMetric.SLIPS, TallyMetric.SLIPPING));
                 if (filter.ownerId() == null) {
-                    metrics.get(FunnelFilter.ALL_DEALS).add("slips.owner");
+                    metrics.get(TallySlice.ALL_DEALS).add(TallyMetric.SLIPS_OWNER);
                 }
             }
         }
@@ -162,14 +164,14 @@ public class ForecastQuery {
         List<ForecastReport.Count> owners = new ArrayList<>();
         if (filter.slice() != null && filter.source() == null) {
             slipping[0] = 0;
-            rows(counters, filter.slice(), "slips").forEach(row -> total[0] += row.n());
-            rows(counters, filter.slice(), "slipping").forEach(row -> slipping[0] += row.n());
+            rows(counters, filter.slice(), TallyMetric.SLIPS).forEach(row -> total[0] += row.n());
+            rows(counters, filter.slice(), TallyMetric.SLIPPING).forEach(row -> slipping[0] += row.n());
             if (filter.ownerId() != null) {
                 if (total[0] > 0) {
                     owners.add(new ForecastReport.Count(filter.ownerId(), total[0]));
                 }
             } else {
-                rows(counters, FunnelFilter.ALL_DEALS, "slips.owner").stream()
+                rows(counters, TallySlice.ALL_DEALS, TallyMetric.SLIPS_OWNER).stream()
                         .filter(row -> row.n() > 0)
                         .sorted(Comparator.comparingLong(TallyRows.Row::n).reversed().thenComparing(TallyRows.Row::k1))
                         .limit(20)

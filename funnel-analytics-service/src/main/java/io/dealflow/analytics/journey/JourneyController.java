@@ -1,16 +1,19 @@
 package io.dealflow.analytics.journey;
 
+import io.dealflow.analytics.tally.Phases;
 import io.swagger.v3.oas.annotations.Operation;
 
 import io.dealflow.analytics.access.RequiresScope;
-import io.dealflow.analytics.funnel.FunnelController;
-import io.dealflow.analytics.funnel.FunnelFilter;
+import io.dealflow.analytics.funnel.QueryInstant;
+import io.dealflow.analytics.funnel.SliceParams;
+import io.dealflow.analytics.funnel.WindowParams;
 import io.dealflow.analytics.web.ProblemException;
 import io.dealflow.trust.Scope;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.annotation.RequestBean;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
@@ -40,58 +43,48 @@ public class JourneyController {
     @RequiresScope(Scope.ANALYTICS_READ)
     @Operation(summary = "The funnel in the four customer-journey phases")
     @Get("/funnel/phases")
-    public PhaseReport phases(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
-                              @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,
-                              @QueryValue @Nullable String source, @QueryValue @Nullable String at) {
-        return phases.phases(FunnelController.filter(pipelineId, from, to, ownerId, source), FunnelController.instant("at", at));
+    public PhaseReport phases(@RequestBean WindowParams window, @QueryValue @Nullable String at) {
+        return phases.phases(window.filter(), QueryInstant.parse("at", at));
     }
 
     @RequiresScope(Scope.ANALYTICS_READ)
     @Operation(summary = "Sales velocity: open deals, win rate, average size and cycle")
     @Get("/velocity")
-    public VelocityReport velocity(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
-                                   @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,
-                                   @QueryValue @Nullable String source, @QueryValue @Nullable String groupBy) {
-        return velocity.velocity(FunnelController.filter(pipelineId, from, to, ownerId, source), groupBy);
+    public VelocityReport velocity(@RequestBean WindowParams window, @QueryValue @Nullable String groupBy) {
+        return velocity.velocity(window.filter(), groupBy);
     }
 
     @RequiresScope(Scope.ANALYTICS_READ)
     @Operation(summary = "Forecast by expected-close month: weighted, learned, commit and best case")
     @Get("/forecast")
-    public ForecastReport forecast(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String ownerId,
-                                   @QueryValue @Nullable String source, @QueryValue @Nullable String months,
+    public ForecastReport forecast(@RequestBean SliceParams slice, @QueryValue @Nullable String months,
                                    @QueryValue @Nullable String lookbackDays, @QueryValue @Nullable String commitProbability) {
-        return forecast.forecast(FunnelController.filter(pipelineId, null, null, ownerId, source), integer("months", months, 6),
+        return forecast.forecast(slice.filter(), integer("months", months, 6),
                 integer("lookbackDays", lookbackDays, 365), integer("commitProbability", commitProbability, 70));
     }
 
     @RequiresScope(Scope.ANALYTICS_READ)
     @Operation(summary = "What the forecast said at past month starts against what was won")
     @Get("/forecast/backtest")
-    public BacktestReport backtest(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String ownerId,
-                                   @QueryValue @Nullable String source, @QueryValue @Nullable String months,
+    public BacktestReport backtest(@RequestBean SliceParams slice, @QueryValue @Nullable String months,
                                    @QueryValue @Nullable String lookbackDays) {
-        return backtest.backtest(FunnelController.filter(pipelineId, null, null, ownerId, source), integer("months", months, 6),
+        return backtest.backtest(slice.filter(), integer("months", months, 6),
                 integer("lookbackDays", lookbackDays, 365));
     }
 
     @RequiresScope(Scope.ANALYTICS_READ)
     @Operation(summary = "Creation cohorts: deals created, won, lost and conversion")
     @Get("/trends")
-    public TrendReport trends(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
-                              @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,
-                              @QueryValue @Nullable String source, @QueryValue @Nullable String interval) {
-        return trends.trends(FunnelController.filter(pipelineId, from, to, ownerId, source), interval);
+    public TrendReport trends(@RequestBean WindowParams window, @QueryValue @Nullable String interval) {
+        return trends.trends(window.filter(), interval);
     }
 
     @RequiresScope(Scope.ANALYTICS_READ)
     @Operation(summary = "How the open pipeline changed between two instants")
     @Get("/waterfall")
-    public WaterfallReport waterfall(@QueryValue @Nullable String pipelineId, @QueryValue @Nullable String from,
-                                     @QueryValue @Nullable String to, @QueryValue @Nullable String ownerId,
-                                     @QueryValue @Nullable String source) {
-        FunnelFilter filter = FunnelController.filter(pipelineId, null, null, ownerId, source);
-        return waterfall.waterfall(filter, FunnelController.instant("from", from), FunnelController.instant("to", to));
+    public WaterfallReport waterfall(@RequestBean SliceParams slice, @QueryValue @Nullable String from,
+                                     @QueryValue @Nullable String to) {
+        return waterfall.waterfall(slice.filter(), QueryInstant.parse("from", from), QueryInstant.parse("to", to));
     }
 
     private static int integer(String name, String value, int fallback) {

@@ -1,5 +1,6 @@
 package io.dealflow.analytics.journey;
 
+import io.dealflow.analytics.tally.TallyMetric;
 import io.dealflow.analytics.funnel.PipelineStages;
 import io.dealflow.analytics.funnel.TallyRows;
 
@@ -23,17 +24,12 @@ final class LearnedProbabilities {
     private LearnedProbabilities() {
     }
 
-    /** Closed deals ('*' slice) per closing month, status and furthest stage position. */
-    private static final String CLOSED_MONTHS = "closed.month";
-    /** The same per closing day, in one group per month: "closed:2026-07". */
-    private static final String CLOSED_DAYS = "closed:";
-
     /** The counters learning from the deals closed on the days from {@code firstDay} up to {@code endDay} reads. */
     static List<String> counters(LocalDate firstDay, LocalDate endDay) {
-        List<String> metrics = new ArrayList<>(List.of(CLOSED_MONTHS));
+        List<String> metrics = new ArrayList<>(List.of(TallyMetric.CLOSED_MONTH));
         for (YearMonth month : List.of(YearMonth.from(firstDay), YearMonth.from(endDay.minusDays(1)))) {
-            if (!whole(month, firstDay, endDay) && !metrics.contains(CLOSED_DAYS + month)) {
-                metrics.add(CLOSED_DAYS + month);
+            if (!whole(month, firstDay, endDay) && !metrics.contains(TallyMetric.closedDays(month.toString()))) {
+                metrics.add(TallyMetric.closedDays(month.toString()));
             }
         }
         return metrics;
@@ -51,9 +47,9 @@ final class LearnedProbabilities {
         String end = endDay.toString();
         for (TallyRows.Row row : closed) {
             boolean counts;
-            if (row.metric().equals(CLOSED_MONTHS)) {
+            if (row.metric().equals(TallyMetric.CLOSED_MONTH)) {
                 counts = whole(YearMonth.parse(row.k1()), firstDay, endDay);
-            } else if (row.metric().startsWith(CLOSED_DAYS)) {
+            } else if (row.metric().startsWith(TallyMetric.CLOSED_DAYS_PREFIX)) {
                 counts = row.k1().compareTo(first) >= 0 && row.k1().compareTo(end) < 0
                         && !whole(YearMonth.parse(row.k1().substring(0, 7)), firstDay, endDay);
             } else {

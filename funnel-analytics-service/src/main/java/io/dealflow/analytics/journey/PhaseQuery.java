@@ -1,10 +1,11 @@
 package io.dealflow.analytics.journey;
 
+import io.dealflow.analytics.tally.TallyMetric;
 import io.dealflow.analytics.funnel.PipelineStages;
 import io.dealflow.analytics.common.Jdbc;
 import io.dealflow.analytics.funnel.FunnelFilter;
-import io.dealflow.analytics.funnel.Phases;
-import io.dealflow.analytics.funnel.ReachedFlags;
+import io.dealflow.analytics.tally.Phases;
+import io.dealflow.analytics.tally.ReachedFlags;
 import io.dealflow.analytics.funnel.TallyRows;
 import jakarta.inject.Singleton;
 
@@ -42,12 +43,12 @@ public class PhaseQuery {
             Map<String, long[]> counts = new HashMap<>(); // entered, advanced, lost
             Map<String, Long> current = new HashMap<>();
             if (at == null && filter.slice() != null) {
-                for (TallyRows.Row row : tallies.read(c, filter, "phase.reach", "phase.entered", "phase.advanced", "phase.lost", "stage.current")) {
+                for (TallyRows.Row row : tallies.read(c, filter, TallyMetric.PHASE_REACH, TallyMetric.PHASE_ENTERED, TallyMetric.PHASE_ADVANCED, TallyMetric.PHASE_LOST, TallyMetric.STAGE_CURRENT)) {
                     switch (row.metric()) {
-                        case "phase.reach" -> count(totals, notWonByMaxPhase, row.k2(), Integer.parseInt(row.k1()), row.n());
-                        case "phase.entered" -> counts.computeIfAbsent(row.k1(), k -> new long[3])[0] += row.n();
-                        case "phase.advanced" -> counts.computeIfAbsent(row.k1(), k -> new long[3])[1] += row.n();
-                        case "phase.lost" -> counts.computeIfAbsent(row.k1(), k -> new long[3])[2] += row.n();
+                        case TallyMetric.PHASE_REACH -> count(totals, notWonByMaxPhase, row.k2(), Integer.parseInt(row.k1()), row.n());
+                        case TallyMetric.PHASE_ENTERED -> counts.computeIfAbsent(row.k1(), k -> new long[3])[0] += row.n();
+                        case TallyMetric.PHASE_ADVANCED -> counts.computeIfAbsent(row.k1(), k -> new long[3])[1] += row.n();
+                        case TallyMetric.PHASE_LOST -> counts.computeIfAbsent(row.k1(), k -> new long[3])[2] += row.n();
                         default -> {
                             // open deals count in the phase their stage belongs to now
                             PipelineStages.Stage stage = pipeline.byId(row.k1());

@@ -1,9 +1,10 @@
 package io.dealflow.analytics.journey;
 
+import io.dealflow.analytics.tally.TallyMetric;
 import io.dealflow.analytics.funnel.PipelineStages;
 import io.dealflow.analytics.common.Jdbc;
-import io.dealflow.analytics.funnel.BucketCounts;
-import io.dealflow.analytics.funnel.Cohorts;
+import io.dealflow.analytics.tally.BucketCounts;
+import io.dealflow.analytics.tally.Cohorts;
 import io.dealflow.analytics.funnel.FunnelFilter;
 import io.dealflow.analytics.funnel.TallyRows;
 import io.dealflow.analytics.web.ProblemException;
@@ -39,7 +40,7 @@ public class TrendQuery {
             Map<String, long[]> cohorts = new TreeMap<>(); // won, lost, open
             if (filter.slice() != null) {
                 // one row per status, its deals counted per creation day (the buckets are days since 1970-01-01)
-                for (TallyRows.Row row : tallies.read(c, filter, "cohort")) {
+                for (TallyRows.Row row : tallies.read(c, filter, TallyMetric.COHORT)) {
                     BucketCounts.forEach(row.buckets(), (epochDay, n) -> {
                         LocalDate day = LocalDate.ofEpochDay(epochDay);
                         count(cohorts, column.endsWith("month") ? Cohorts.month(day) : Cohorts.week(day), row.k1(), n);

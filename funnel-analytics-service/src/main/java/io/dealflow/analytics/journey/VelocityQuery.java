@@ -1,8 +1,10 @@
 package io.dealflow.analytics.journey;
 
+import io.dealflow.analytics.tally.TallySlice;
+import io.dealflow.analytics.tally.TallyMetric;
 import io.dealflow.analytics.funnel.PipelineStages;
 import io.dealflow.analytics.common.Jdbc;
-import io.dealflow.analytics.funnel.DurationSketch;
+import io.dealflow.analytics.tally.DurationSketch;
 import io.dealflow.analytics.funnel.FunnelFilter;
 import io.dealflow.analytics.funnel.TallyRows;
 import io.dealflow.analytics.web.ProblemException;
@@ -27,7 +29,7 @@ import java.util.TreeMap;
 @Singleton
 public class VelocityQuery {
 
-    private static final String[] FIGURE_METRICS = {"status", "cycle"};
+    private static final String[] FIGURE_METRICS = {TallyMetric.STATUS, TallyMetric.CYCLE};
 
     private final DataSource dataSource;
     private final TallyRows tallies;
@@ -76,7 +78,7 @@ public class VelocityQuery {
 
         void add(TallyRows.Row row, int sign) {
             BigDecimal amount = sign < 0 ? row.amount().negate() : row.amount();
-            if (row.metric().equals("status")) {
+            if (row.metric().equals(TallyMetric.STATUS)) {
                 status(row.k1(), row.k2(), sign * row.n(), amount);
             } else {
                 cycles(row.buckets(), sign, row.amount());
@@ -121,11 +123,11 @@ public class VelocityQuery {
             List<VelocityReport.ReasonCount> reasons = new ArrayList<>();
             Map<String, Inputs> groups = new TreeMap<>(Comparator.nullsFirst(Comparator.naturalOrder()));
             String slice = filter.slice();
-            if (slice != null && (group == null || slice.equals(FunnelFilter.ALL_DEALS))) {
+            if (slice != null && (group == null || slice.equals(TallySlice.ALL_DEALS))) {
                 total = new Inputs();
                 List<TallyRows.Row> figureRows = new ArrayList<>();
-                for (TallyRows.Row row : tallies.read(c, filter, "status", "cycle", "lost.reason")) {
-                    if (row.metric().equals("lost.reason")) {
+                for (TallyRows.Row row : tallies.read(c, filter, TallyMetric.STATUS, TallyMetric.CYCLE, TallyMetric.LOST_REASON)) {
+                    if (row.metric().equals(TallyMetric.LOST_REASON)) {
                         reasons.add(new VelocityReport.ReasonCount(row.k1(), row.n()));
                     } else {
                         total.add(row, 1);
@@ -166,7 +168,7 @@ public class VelocityQuery {
      */
     private void groupsFromCounters(Connection c, String pipelineId, String group, List<TallyRows.Row> totalRows,
                                            Map<String, Inputs> groups) throws SQLException {
-        String prefix = group.equals("owner") ? FunnelFilter.ownerSlice("") : FunnelFilter.sourceSlice("");
+        String prefix = group.equals("owner") ? TallySlice.owner("") : TallySlice.source("");
         Inputs withoutSource = new Inputs();
         for (TallyRows.Row row : totalRows) {
             withoutSource.add(row, 1);

@@ -1,8 +1,8 @@
 package io.dealflow.analytics.projection;
 
 import io.dealflow.analytics.common.Jdbc;
-import io.dealflow.analytics.funnel.Phases;
-import io.dealflow.analytics.funnel.ReachedFlags;
+import io.dealflow.analytics.tally.Phases;
+import io.dealflow.analytics.tally.ReachedFlags;
 
 import java.sql.Connection;
 import java.sql.Date;

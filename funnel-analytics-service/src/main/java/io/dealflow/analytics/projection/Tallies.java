@@ -1,9 +1,10 @@
 package io.dealflow.analytics.projection;
 
+import io.dealflow.analytics.tally.TallySlice;
+import io.dealflow.analytics.tally.TallyMetric;
 import io.dealflow.analytics.common.Jdbc;
-import io.dealflow.analytics.funnel.BucketCounts;
-import io.dealflow.analytics.funnel.DurationSketch;
-import io.dealflow.analytics.funnel.FunnelFilter;
+import io.dealflow.analytics.tally.BucketCounts;
+import io.dealflow.analytics.tally.DurationSketch;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -26,9 +27,8 @@ import java.util.Map;
 final class Tallies {
 
     /**
-     * What one counter counts: its group (pipeline, slice, metric) and keys; unused keys are empty strings. Metrics
-     * and keys are listed in V4__tally.sql, V7 and V10 ('time', 'cycle' and 'cohort' as V16 changed them); how they
-     * are stored in V11.
+     * What one counter counts: its group (pipeline, slice, metric) and keys; unused keys are empty strings. The metrics
+     * and their keys are described in {@link TallyMetric}, how they are stored in db/read-model/V1__read_model.sql.
      */
     record Cell(String pipelineId, String slice, String metric, String k1, String k2, String k3, String k4) {
     }
@@ -55,39 +55,39 @@ final class Tallies {
             return;
         }
         List<String> slices = new ArrayList<>(3);
-        slices.add(FunnelFilter.ALL_DEALS);
+        slices.add(TallySlice.ALL_DEALS);
         // deals without an owner have a slice too, so the owners' slips add up to the total
-        slices.add(FunnelFilter.ownerSlice(d.ownerId == null ? "" : d.ownerId));
+        slices.add(TallySlice.owner(d.ownerId == null ? "" : d.ownerId));
         if (d.source != null) {
-            slices.add(FunnelFilter.sourceSlice(d.source));
+            slices.add(TallySlice.source(d.source));
         }
         boolean open = "OPEN".equals(d.status);
         int createdDay = (int) LocalDate.ofInstant(d.createdAt, ZoneOffset.UTC).toEpochDay();
         for (String slice : slices) {
             funnel(d, slice, open, sign);
-            d.phases.forEach((phase, r) -> flags(d.pipelineId, slice, "phase", phase, r, sign));
-            count(cell(d.pipelineId, slice, "phase.reach", Integer.toString(d.maxPhase()), d.status, "", ""), sign, null);
+            d.phases.forEach((phase, r) -> flags(d.pipelineId, slice, PHASE_FLAGS, phase, r, sign));
+            count(cell(d.pipelineId, slice, TallyMetric.PHASE_REACH, Integer.toString(d.maxPhase()), d.status, "", ""), sign, null);
             if (open) {
-                count(cell(d.pipelineId, slice, "open", d.expectedClose == null ? "" : d.expectedClose.toString().substring(0, 7),
+                count(cell(d.pipelineId, slice, TallyMetric.OPEN, d.expectedClose == null ? "" : d.expectedClose.toString().substring(0, 7),
                         d.currency, d.stageId, Integer.toString(d.stageProbability)), sign, d.amount);
             }
-            countIn(cell(d.pipelineId, slice, "cohort", d.status, "", "", ""), sign, createdDay, null);
-            count(cell(d.pipelineId, slice, "status", d.status, d.currency, "", ""), sign, d.amount);
+            countIn(cell(d.pipelineId, slice, TallyMetric.COHORT, d.status, "", "", ""), sign, createdDay, null);
+            count(cell(d.pipelineId, slice, TallyMetric.STATUS, d.status, d.currency, "", ""), sign, d.amount);
             if ("WON".equals(d.status) && d.wonCycleSeconds != null) {
-                stay(cell(d.pipelineId, slice, "cycle", "", "", "", ""), sign, d.wonCycleSeconds);
+                stay(cell(d.pipelineId, slice, TallyMetric.CYCLE, "", "", "", ""), sign, d.wonCycleSeconds);
             }
             if ("LOST".equals(d.status) && d.lostReason != null) {
-                count(cell(d.pipelineId, slice, "lost.reason", d.lostReason, "", "", ""), sign, null);
+                count(cell(d.pipelineId, slice, TallyMetric.LOST_REASON, d.lostReason, "", "", ""), sign, null);
             }
             if (d.closeSlips > 0) {
-                count(cell(d.pipelineId, slice, "slips", "", "", "", ""), sign * d.closeSlips, null);
-                count(cell(d.pipelineId, slice, "slipping", "", "", "", ""), sign, null);
+                count(cell(d.pipelineId, slice, TallyMetric.SLIPS, "", "", "", ""), sign * d.closeSlips, null);
+                count(cell(d.pipelineId, slice, TallyMetric.SLIPPING, "", "", "", ""), sign, null);
             }
         }
         // the deals created in the same month keep the funnel's counters once more, so whole-month windows read counters too
-        funnel(d, FunnelFilter.createdSlice(d.createdMonth), open, sign);
+        funnel(d, TallySlice.created(d.createdMonth), open, sign);
         if (d.closeSlips > 0) {
-            count(cell(d.pipelineId, FunnelFilter.ALL_DEALS, "slips.owner", d.ownerId == null ? "" : d.ownerId, "", "", ""),
+            count(cell(d.pipelineId, TallySlice.ALL_DEALS, TallyMetric.SLIPS_OWNER, d.ownerId == null ? "" : d.ownerId, "", "", ""),
                     sign * d.closeSlips, null);
         }
         if (!open) {
@@ -95,22 +95,22 @@ final class Tallies {
             // and only the days of the months it cuts
             LocalDate closedDay = LocalDate.ofInstant(d.closedAt, ZoneOffset.UTC);
             String month = closedDay.toString().substring(0, 7);
-            count(cell(d.pipelineId, FunnelFilter.ALL_DEALS, "closed.month", month, d.status, Integer.toString(d.maxPosition), ""), sign, null);
-            count(cell(d.pipelineId, FunnelFilter.ALL_DEALS, "closed:" + month, closedDay.toString(), d.status,
+            count(cell(d.pipelineId, TallySlice.ALL_DEALS, TallyMetric.CLOSED_MONTH, month, d.status, Integer.toString(d.maxPosition), ""), sign, null);
+            count(cell(d.pipelineId, TallySlice.ALL_DEALS, TallyMetric.closedDays(month), closedDay.toString(), d.status,
                     Integer.toString(d.maxPosition), ""), sign, null);
         }
     }
 
     /** The counters the funnel reads: stage flags, reach, open deals per stage, time-in-stage buckets. */
     private void funnel(DealState d, String slice, boolean open, int sign) {
-        d.stages.forEach((stage, r) -> flags(d.pipelineId, slice, "stage", stage, r, sign));
-        count(cell(d.pipelineId, slice, "reach", Integer.toString(d.maxPosition), d.status, "", ""), sign, null);
+        d.stages.forEach((stage, r) -> flags(d.pipelineId, slice, STAGE_FLAGS, stage, r, sign));
+        count(cell(d.pipelineId, slice, TallyMetric.REACH, Integer.toString(d.maxPosition), d.status, "", ""), sign, null);
         if (open) {
-            count(cell(d.pipelineId, slice, "stage.current", d.stageId, "", "", ""), sign, null);
+            count(cell(d.pipelineId, slice, TallyMetric.STAGE_CURRENT, d.stageId, "", "", ""), sign, null);
         }
         for (DealState.Visit v : d.visits) {
             if (v.durationSeconds != null) {
-                stay(cell(d.pipelineId, slice, "time", v.stageId, "", "", ""), sign, v.durationSeconds);
+                stay(cell(d.pipelineId, slice, TallyMetric.TIME, v.stageId, "", "", ""), sign, v.durationSeconds);
             }
         }
     }
@@ -230,13 +230,20 @@ final class Tallies {
         return created;
     }
 
-    private void flags(String pipelineId, String slice, String kind, String key, DealState.Reached r, int sign) {
-        count(cell(pipelineId, slice, kind + ".entered", key, "", "", ""), sign, null);
+    /** The metrics of a stage's or a phase's flags: entered, advanced, lost there. */
+    private record Flags(String entered, String advanced, String lost) {
+    }
+
+    private static final Flags STAGE_FLAGS = new Flags(TallyMetric.STAGE_ENTERED, TallyMetric.STAGE_ADVANCED, TallyMetric.STAGE_LOST);
+    private static final Flags PHASE_FLAGS = new Flags(TallyMetric.PHASE_ENTERED, TallyMetric.PHASE_ADVANCED, TallyMetric.PHASE_LOST);
+
+    private void flags(String pipelineId, String slice, Flags metrics, String key, DealState.Reached r, int sign) {
+        count(cell(pipelineId, slice, metrics.entered(), key, "", "", ""), sign, null);
         if (r.advanced) {
-            count(cell(pipelineId, slice, kind + ".advanced", key, "", "", ""), sign, null);
+            count(cell(pipelineId, slice, metrics.advanced(), key, "", "", ""), sign, null);
         }
         if (r.lost) {
-            count(cell(pipelineId, slice, kind + ".lost", key, "", "", ""), sign, null);
+            count(cell(pipelineId, slice, metrics.lost(), key, "", "", ""), sign, null);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.dealflow.analytics.funnel;
+package io.dealflow.analytics.tally;
 
 import java.time.LocalDate;
 import java.time.temporal.IsoFields;

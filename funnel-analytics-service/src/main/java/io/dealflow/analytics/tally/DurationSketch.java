@@ -1,4 +1,4 @@
-package io.dealflow.analytics.funnel;
+package io.dealflow.analytics.tally;
 
 /**
  * Time-in-stage quantiles from logarithmic buckets (the DDSketch mapping): bucket {@code i} counts durations in
@@ -44,12 +44,9 @@ public final class DurationSketch {
         this.seconds += sign * seconds;
     }
 
-    /** Visits, exact mean, and median and p90 (nearest rank, within 2 %), in hours. */
-    public FunnelReport.TimeInStage hours() {
-        if (visits <= 0) {
-            return new FunnelReport.TimeInStage(0, null, null, null);
-        }
-        return new FunnelReport.TimeInStage(visits, hours(seconds / visits), hours(quantile(0.5)), hours(quantile(0.9)));
+    /** The exact mean duration in seconds (0 without visits). */
+    public double meanSeconds() {
+        return visits <= 0 ? 0 : seconds / visits;
     }
 
     public long visits() {
@@ -67,9 +64,5 @@ public final class DurationSketch {
             }
         }
         return value(counts.bucket(counts.size() - 1));
-    }
-
-    private static double hours(double seconds) {
-        return Math.round(seconds / 3600.0 * 1000.0) / 1000.0;
     }
 }

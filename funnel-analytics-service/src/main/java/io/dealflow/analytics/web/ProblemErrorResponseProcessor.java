@@ -24,7 +24,7 @@ public class ProblemErrorResponseProcessor implements ErrorResponseProcessor<Map
     public MutableHttpResponse<Map<String, Object>> processResponse(ErrorContext context, MutableHttpResponse<?> response) {
         HttpStatus status = response.getStatus();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "https://dealflow.io/problems/" + Problems.slugFor(status.getCode()));
+        body.put("type", Problems.type(Problems.slugFor(status.getCode())));
         body.put("title", status.getReason());
         body.put("status", status.getCode());
         body.put("detail", detail(context, status));

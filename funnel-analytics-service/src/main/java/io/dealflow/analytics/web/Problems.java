@@ -18,11 +18,15 @@ public final class Problems {
 
     public static MutableHttpResponse<Map<String, Object>> of(HttpStatus status, String slug, String detail) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", BASE + slug);
+        body.put("type", type(slug));
         body.put("title", status.getReason());
         body.put("status", status.getCode());
         body.put("detail", detail);
         return HttpResponse.<Map<String, Object>>status(status).contentType(MEDIA_TYPE).body(body);
+    }
+
+    public static String type(String slug) {
+        return BASE + slug;
     }
 
     public static String slugFor(int status) {

@@ -20,6 +20,13 @@ class ArchitectureTest {
             .resideInAnyPackage("io.dealflow.analytics.ingest..", "io.dealflow.analytics.projection..", "io.dealflow.analytics.generation..")
             .should().dependOnClassesThat().resideInAnyPackage("io.micronaut.http..", "io.dealflow.analytics.web..");
 
+    /** The counters' vocabulary stands on its own; the write side shares it with the queries but borrows nothing from them. */
+    @ArchTest
+    static final ArchRule writeSideBorrowsNothingFromTheQueries = noClasses().that()
+            .resideInAnyPackage("io.dealflow.analytics.ingest..", "io.dealflow.analytics.projection..", "io.dealflow.analytics.tally..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.dealflow.analytics.funnel..", "io.dealflow.analytics.journey..",
+                    "io.dealflow.analytics.board..");
+
     @ArchTest
     static final ArchRule onlyTheEventContractIsShared = noClasses()
             .should().dependOnClassesThat().resideInAnyPackage("io.dealflow.pipeline..", "io.dealflow.gateway..", "io.dealflow.bench..");

@@ -1,5 +1,6 @@
 package io.dealflow.analytics.funnel;
 
+import io.dealflow.analytics.tally.DurationSketch;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dealflow.analytics.support.AnalyticsTest;
 import io.dealflow.analytics.support.EventWriter;

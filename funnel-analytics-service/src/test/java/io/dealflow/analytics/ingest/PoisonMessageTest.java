@@ -1,8 +1,8 @@
 package io.dealflow.analytics.ingest;
 
+import io.dealflow.kafka.LocalKafka;
 import io.dealflow.analytics.support.AnalyticsTest;
 import io.dealflow.analytics.support.EventWriter;
-import io.dealflow.analytics.support.SharedKafka;
 import io.dealflow.events.v1.DealCreated;
 import io.dealflow.events.v1.EventTypes;
 import io.dealflow.events.v1.Money;
@@ -89,7 +89,7 @@ class PoisonMessageTest extends AnalyticsTest {
 
     private static Map<String, String> deadLetters(Set<String> keys) {
         try (var consumer = new KafkaConsumer<String, byte[]>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalKafka.shared().bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "dlt-reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(EventTypes.DEAD_LETTER_TOPIC));

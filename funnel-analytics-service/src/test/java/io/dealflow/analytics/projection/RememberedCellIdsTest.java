@@ -1,7 +1,7 @@
 package io.dealflow.analytics.projection;
 
-import io.dealflow.analytics.funnel.BucketCounts;
-import io.dealflow.analytics.funnel.DurationSketch;
+import io.dealflow.analytics.tally.BucketCounts;
+import io.dealflow.analytics.tally.DurationSketch;
 import io.dealflow.analytics.funnel.FunnelFilter;
 import io.dealflow.analytics.funnel.FunnelQuery;
 import io.dealflow.analytics.funnel.FunnelReport;

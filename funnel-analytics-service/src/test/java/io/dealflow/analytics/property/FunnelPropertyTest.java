@@ -1,10 +1,11 @@
 package io.dealflow.analytics.property;
 
+import io.dealflow.analytics.tally.DurationSketch;
+import io.dealflow.kafka.LocalKafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dealflow.analytics.support.EventWriter;
 import io.dealflow.analytics.support.GatewayHeaders;
-import io.dealflow.analytics.support.SharedKafka;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import net.jqwik.api.Arbitraries;
@@ -47,7 +48,7 @@ class FunnelPropertyTest {
     @BeforeContainer
     static void start() {
         Map<String, Object> properties = new HashMap<>();
-        properties.put("kafka.bootstrap.servers", SharedKafka.get().bootstrapServers());
+        properties.put("kafka.bootstrap.servers", LocalKafka.shared().bootstrapServers());
         properties.put("micronaut.server.port", -1);
         properties.put("dealflow.consumer-group", "property-" + UUID.randomUUID());
         // small batches: a deal's events are spread over many batches, so every counter update crosses batch boundaries
@@ -546,7 +547,7 @@ class FunnelPropertyTest {
             assertEquals(expected, actual, what);
             return;
         }
-        double bound = expected * io.dealflow.analytics.funnel.DurationSketch.RELATIVE_ACCURACY + 0.001;
+        double bound = expected * io.dealflow.analytics.tally.DurationSketch.RELATIVE_ACCURACY + 0.001;
         org.junit.jupiter.api.Assertions.assertTrue(Math.abs(expected - actual) <= bound,
                 what + ": expected " + expected + " ± " + bound + ", was " + actual);
     }

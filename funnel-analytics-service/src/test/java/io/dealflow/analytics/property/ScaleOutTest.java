@@ -1,10 +1,10 @@
 package io.dealflow.analytics.property;
 
+import io.dealflow.kafka.LocalKafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dealflow.analytics.support.EventWriter;
 import io.dealflow.analytics.support.GatewayHeaders;
-import io.dealflow.analytics.support.SharedKafka;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ class ScaleOutTest {
 
     private static EmbeddedServer instance(String database, String group) {
         Map<String, Object> properties = new HashMap<>();
-        properties.put("kafka.bootstrap.servers", SharedKafka.get().bootstrapServers());
+        properties.put("kafka.bootstrap.servers", LocalKafka.shared().bootstrapServers());
         properties.put("micronaut.server.port", -1);
         properties.put("dealflow.consumer-group", group);
         properties.put("datasources.default.url", "jdbc:h2:mem:" + database

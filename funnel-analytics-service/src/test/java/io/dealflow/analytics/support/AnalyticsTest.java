@@ -1,5 +1,6 @@
 package io.dealflow.analytics.support;
 
+import io.dealflow.kafka.LocalKafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -33,7 +34,7 @@ public abstract class AnalyticsTest implements TestPropertyProvider {
     @Override
     public Map<String, String> getProperties() {
         Map<String, String> properties = new HashMap<>();
-        properties.put("kafka.bootstrap.servers", SharedKafka.get().bootstrapServers());
+        properties.put("kafka.bootstrap.servers", LocalKafka.shared().bootstrapServers());
         properties.put("dealflow.consumer-group", "analytics-test-" + UUID.randomUUID());
         String pg = System.getenv("DEALFLOW_TEST_PG_URL_ANALYTICS");
         if (pg != null && !pg.isBlank()) {
