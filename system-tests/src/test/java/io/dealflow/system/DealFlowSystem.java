@@ -1,5 +1,7 @@
 package io.dealflow.system;
 
+import io.dealflow.bench.process.ServiceProcess;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -15,6 +17,9 @@ import java.util.Map;
  * services and the gateway, started in dependency order and stopped in reverse.
  */
 final class DealFlowSystem implements AutoCloseable {
+
+    /** Small heaps and a quick start: the tests run the broker and three to five services on two cores. */
+    private static final List<String> JVM_OPTIONS = List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
     static final String SECRET = "system-test-secret-" + java.util.UUID.randomUUID();
     static final String GATEWAY_SECRET = "system-test-gateway-secret-" + java.util.UUID.randomUUID();
@@ -84,7 +89,7 @@ final class DealFlowSystem implements AutoCloseable {
         broker.put("KAFKA_PORT", String.valueOf(kafkaPort));
         broker.put("KAFKA_CONTROLLER_PORT", String.valueOf(freePort()));
         broker.put("KAFKA_DATA_DIR", data.resolve("kafka").toString());
-        this.broker = new ServiceProcess("local-kafka", root.resolve("local-kafka/target/local-kafka-exec.jar"), broker, logs)
+        this.broker = new ServiceProcess("local-kafka", root.resolve("local-kafka/target/local-kafka-exec.jar"), broker, logs, JVM_OPTIONS)
                 .start().awaitLog("local-kafka ready", Duration.ofSeconds(60));
         started.add(this.broker);
 
@@ -96,7 +101,7 @@ final class DealFlowSystem implements AutoCloseable {
 
         Map<String, String> pipelineEnv = new HashMap<>(common);
         pipelineEnv.put("PORT", String.valueOf(pipelinePort));
-        pipelineService = new ServiceProcess("pipeline-service", root.resolve("pipeline-service/target/pipeline-service.jar"), pipelineEnv, logs).start();
+        pipelineService = new ServiceProcess("pipeline-service", root.resolve("pipeline-service/target/pipeline-service.jar"), pipelineEnv, logs, JVM_OPTIONS).start();
         started.add(pipelineService);
 
         Map<String, String> analytics = new HashMap<>(common);
@@ -104,7 +109,7 @@ final class DealFlowSystem implements AutoCloseable {
         analytics.put("PIPELINE_SERVICE_URL", "http://127.0.0.1:" + pipelinePort);
         analytics.putAll(analyticsSettings);
         analyticsService = new ServiceProcess("funnel-analytics-service",
-                root.resolve("funnel-analytics-service/target/funnel-analytics-service.jar"), analytics, logs).start();
+                root.resolve("funnel-analytics-service/target/funnel-analytics-service.jar"), analytics, logs, JVM_OPTIONS).start();
         started.add(analyticsService);
 
         ServiceProcess gatewayService = startGateway(gatewayPort, Map.of("LOCAL_SIGN_IN", "true"), "api-gateway");
@@ -130,7 +135,7 @@ final class DealFlowSystem implements AutoCloseable {
         gateway.put("DEALFLOW_GATEWAY_SECRET", GATEWAY_SECRET);
         gateway.put("PIPELINE_SERVICE_URL", "http://127.0.0.1:" + pipelinePort);
         gateway.put("ANALYTICS_SERVICE_URL", "http://127.0.0.1:" + analyticsPort);
-        return new ServiceProcess(name, root.resolve("api-gateway/target/api-gateway.jar"), gateway, logs).start();
+        return new ServiceProcess(name, root.resolve("api-gateway/target/api-gateway.jar"), gateway, logs, JVM_OPTIONS).start();
     }
 
     private String pipelineHealth() {

@@ -3,6 +3,7 @@ package io.dealflow.bench.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dealflow.bench.auth.LocalTokens;
+import io.dealflow.bench.process.ServiceProcess;
 import io.dealflow.bench.demo.ApiClient;
 import io.dealflow.bench.workload.DealPlan;
 import io.dealflow.bench.workload.HistoryFile;
@@ -10,6 +11,7 @@ import io.dealflow.bench.workload.SalesWorld;
 import io.dealflow.events.v1.EventTypes;
 import io.dealflow.trust.IdentitySignature;
 
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -117,28 +119,29 @@ public final class BenchRunner {
                     + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;QUERY_CACHE_SIZE=0");
         }
         Path logs = data.resolve("logs");
-        List<String> jvm = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC"));
+        List<String> jvm = new ArrayList<>(List.of(options.getOrDefault("jvm", "-Xmx1g -XX:+UseParallelGC").trim().split("\\s+")));
         if (options.containsKey("jfr")) {
             // one flight recording per process in the results folder, written when it stops
             Files.createDirectories(results);
             jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + results);
         }
         try {
-            ServiceProcess broker = start(ServiceProcess.start("local-kafka", root.resolve("local-kafka/target/local-kafka-exec.jar"),
+            Duration ready = Duration.ofSeconds(180);
+            start("local-kafka", root.resolve("local-kafka/target/local-kafka-exec.jar"),
                     Map.of("KAFKA_PORT", String.valueOf(kafkaPort), "KAFKA_CONTROLLER_PORT", String.valueOf(freePort()),
-                            "KAFKA_DATA_DIR", data.resolve("kafka").toString(), "KAFKA_TOPICS", EventTypes.TOPIC + ",bench-baseline"), logs, jvm))
-                    .awaitLog("local-kafka ready");
-            ServiceProcess pipelineService = start(ServiceProcess.start("pipeline-service", root.resolve("pipeline-service/target/pipeline-service.jar"),
-                    pipelineEnv, logs, jvm)).awaitHttp(pipeline + "/actuator/health/readiness");
-            ServiceProcess analyticsService = start(ServiceProcess.start("funnel-analytics-service",
-                    root.resolve("funnel-analytics-service/target/funnel-analytics-service.jar"), analyticsEnv, logs, jvm)).awaitHttp(analytics + "/health");
-            ServiceProcess gatewayService = start(ServiceProcess.start("api-gateway", root.resolve("api-gateway/target/api-gateway.jar"),
+                            "KAFKA_DATA_DIR", data.resolve("kafka").toString(), "KAFKA_TOPICS", EventTypes.TOPIC + ",bench-baseline"), logs, jvm)
+                    .awaitLog("local-kafka ready", ready);
+            start("pipeline-service", root.resolve("pipeline-service/target/pipeline-service.jar"), pipelineEnv, logs, jvm)
+                    .awaitHealthy(pipeline + "/actuator/health/readiness", ready);
+            start("funnel-analytics-service", root.resolve("funnel-analytics-service/target/funnel-analytics-service.jar"), analyticsEnv, logs, jvm)
+                    .awaitHealthy(analytics + "/health", ready);
+            start("api-gateway", root.resolve("api-gateway/target/api-gateway.jar"),
                     Map.of("PORT", String.valueOf(gatewayPort), "PIPELINE_SERVICE_URL", pipeline, "ANALYTICS_SERVICE_URL", analytics,
                             "AUTH_HS256_SECRET", secret, "RATE_LIMIT_ENABLED", "false",
-                            "DEALFLOW_GATEWAY_SECRET", gatewaySecret), logs, jvm)).awaitHttp(gateway + "/actuator/health");
+                            "DEALFLOW_GATEWAY_SECRET", gatewaySecret), logs, jvm).awaitHealthy(gateway + "/actuator/health", ready);
             for (ServiceProcess p : processes) {
-                report.add("footprint", "startup to ready: " + p.name, p.readyMillis + " ms",
-                        p.name.equals("funnel-analytics-service") ? "< 1500 ms" : null, "started one after another");
+                report.add("footprint", "startup to ready: " + p.name(), p.readyMillis() + " ms",
+                        p.name().equals("funnel-analytics-service") ? "< 1500 ms" : null, "started one after another");
             }
 
             // --freshness-only: the write warm-up, then the freshness levels (results only, no docs file)
@@ -150,11 +153,9 @@ public final class BenchRunner {
                 sections(kafka, gateway, pipeline, analytics, token, jdbcUrl, jdbcUser, level, deals, quick);
             }
             for (ServiceProcess p : processes) {
-                report.add("footprint", "RSS after the run: " + p.name, p.rssMib() + " MiB", null, "-Xmx1g");
+                report.add("footprint", "RSS after the run: " + p.name(), p.rssMib() + " MiB", null, String.join(" ", jvm));
             }
-            if (broker != null && pipelineService != null && analyticsService != null && gatewayService != null) {
-                report.setting("logs", logs.toString());
-            }
+            report.setting("logs", logs.toString());
         } finally {
             for (int i = processes.size() - 1; i >= 0; i--) {
                 processes.get(i).close();
@@ -209,13 +210,17 @@ public final class BenchRunner {
         }
     }
 
-    private ServiceProcess start(ServiceProcess process) {
+    private ServiceProcess start(String name, Path jar, Map<String, String> env, Path logs, List<String> jvm) throws IOException {
+        List<String> options = new ArrayList<>(jvm);
+        // every collection and its pause, to tell a slow query from a paused process
+        options.add("-Xlog:gc:file=" + logs.resolve(name + "-gc.log") + ":uptime");
+        ServiceProcess process = new ServiceProcess(name, jar, env, logs, options);
         if (processes.isEmpty()) {
             // a run stopped with Ctrl-C or kill stops the processes it started (they were left running before)
             Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(processes).forEach(ServiceProcess::close)));
         }
         processes.add(process);
-        return process;
+        return process.start();
     }
 
     private void writePath(String gateway, String pipeline, String token, Duration level) throws Exception {
@@ -634,15 +639,15 @@ public final class BenchRunner {
 
     private Map<String, Long> cpu() {
         Map<String, Long> cpu = new LinkedHashMap<>();
-        processes.forEach(p -> cpu.put(p.name, p.cpuMillis()));
+        processes.forEach(p -> cpu.put(p.name(), p.cpuMillis()));
         return cpu;
     }
 
     private void cpuShare(String phase, Map<String, Long> before, double wallMillis) {
         StringBuilder shares = new StringBuilder();
         for (ServiceProcess p : processes) {
-            double used = p.cpuMillis() - before.getOrDefault(p.name, 0L);
-            shares.append(String.format(Locale.ROOT, "%s %.0f%%  ", p.name, 100 * used / wallMillis));
+            double used = p.cpuMillis() - before.getOrDefault(p.name(), 0L);
+            shares.append(String.format(Locale.ROOT, "%s %.0f%%  ", p.name(), 100 * used / wallMillis));
         }
         report.add("cpu", "CPU per process during " + phase + " (100% = one core)", shares.toString().strip(), null,
                 Runtime.getRuntime().availableProcessors() + " cores; the load generator uses the rest");
