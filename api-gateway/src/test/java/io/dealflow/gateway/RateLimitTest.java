@@ -4,8 +4,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -18,6 +21,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -86,6 +90,36 @@ class RateLimitTest {
         @Test
         void limitsPerClient() throws Exception {
             hitTheLimit(port);
+        }
+    }
+
+    /** Redis gone: requests pass (the limit fails open) and the warning names the request it happened on. */
+    @Nested
+    @ExtendWith(OutputCaptureExtension.class)
+    @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+            "dealflow.auth.hs256-secret=" + Tokens.SECRET, "dealflow.rate-limit.limit=5", "dealflow.rate-limit.window=60s"})
+    class RedisDown {
+
+        @DynamicPropertySource
+        static void props(DynamicPropertyRegistry registry) {
+            downstreams(registry);
+            String dead = "redis://127.0.0.1:" + RoutingTest.freePort();
+            registry.add("dealflow.rate-limit.redis-url", () -> dead);
+            registry.add("spring.data.redis.url", () -> dead);
+        }
+
+        @LocalServerPort
+        int port;
+
+        @Test
+        void requestsPassAndTheWarningCarriesTheRequestId(CapturedOutput output) throws Exception {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/deals"))
+                    .header("Authorization", "Bearer " + Tokens.token("redis-down", "deals:read"))
+                    .header("X-Request-Id", "rate-limit-42").timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            String warning = output.getOut().lines().filter(l -> l.contains("Rate-limit store unavailable")).findFirst().orElseThrow();
+            assertTrue(warning.contains("req=rate-limit-42"), warning);
+            assertTrue(warning.contains("trace=00-"), warning);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.dealflow.gateway.errors;
 
+import io.dealflow.gateway.tracing.RequestLogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.reactive.error.ErrorWebExceptionHandler;
@@ -52,7 +53,7 @@ class ProblemErrorHandler implements ErrorWebExceptionHandler {
             slug = "gateway-timeout";
             detail = "A downstream service did not answer in time";
         } else {
-            log.error("Unexpected gateway error on {}", exchange.getRequest().getPath(), error);
+            RequestLogContext.log(exchange, () -> log.error("Unexpected gateway error on {}", exchange.getRequest().getPath(), error));
             status = HttpStatus.INTERNAL_SERVER_ERROR;
             slug = "internal-error";
             detail = "The request could not be completed";

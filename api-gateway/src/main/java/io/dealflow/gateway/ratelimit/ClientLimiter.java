@@ -11,7 +11,16 @@ interface ClientLimiter {
     /** Takes one request's worth of credit for the client, if there is enough. */
     Mono<Decision> take(String client);
 
-    /** {@code remaining}: requests the client may still make right now. */
+    /** {@code remaining}: requests the client may still make right now; -1 when the store could not be asked. */
     record Decision(boolean allowed, long remaining) {
+
+        /** The store did not answer: the request is let through unchecked. */
+        static Decision unchecked() {
+            return new Decision(true, -1);
+        }
+
+        boolean checked() {
+            return remaining >= 0;
+        }
     }
 }

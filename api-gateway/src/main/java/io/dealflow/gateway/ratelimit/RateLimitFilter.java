@@ -1,6 +1,7 @@
 package io.dealflow.gateway.ratelimit;
 
 import io.dealflow.gateway.errors.Problems;
+import io.dealflow.gateway.tracing.RequestLogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -12,6 +13,8 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Rate limit per client (the token's subject, or the caller's address without a token): a token bucket, so a client
@@ -22,10 +25,12 @@ import java.net.InetSocketAddress;
 class RateLimitFilter implements GlobalFilter, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
+    private static final long WARN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final RateLimitProperties properties;
     private final ClientLimiter limiter;
     private final long retryAfterSeconds;
+    private final AtomicLong lastWarned = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
 
     RateLimitFilter(RateLimitProperties properties, ClientLimiter limiter) {
         this.properties = properties;
@@ -41,14 +46,13 @@ class RateLimitFilter implements GlobalFilter, Ordered {
         }
         return exchange.getPrincipal().map(p -> "sub:" + p.getName()).defaultIfEmpty("ip:" + address(exchange))
                 .flatMap(client -> limiter.take(client)
-                        .onErrorResume(e -> {
-                            log.warn("Rate-limit store unavailable, letting the request through: {}", e.toString());
-                            return Mono.just(new ClientLimiter.Decision(true, -1));
-                        })
+                        .onErrorResume(e -> Mono.just(ClientLimiter.Decision.unchecked()))
                         .flatMap(decision -> {
                             exchange.getResponse().getHeaders().set("X-RateLimit-Limit", String.valueOf(properties.limit()));
-                            if (decision.remaining() >= 0) {
+                            if (decision.checked()) {
                                 exchange.getResponse().getHeaders().set("X-RateLimit-Remaining", String.valueOf(decision.remaining()));
+                            } else {
+                                warnUnchecked(exchange);
                             }
                             if (decision.allowed()) {
                                 return chain.filter(exchange);
@@ -58,6 +62,15 @@ class RateLimitFilter implements GlobalFilter, Ordered {
                                     "More than " + properties.limit() + " requests in " + properties.window().toSeconds()
                                             + " s; retry after " + retryAfterSeconds + " s");
                         }));
+    }
+
+    /** At most one warning per 10 s while the store is down, naming the request it happened on. */
+    private void warnUnchecked(ServerWebExchange exchange) {
+        long now = System.nanoTime();
+        long last = lastWarned.get();
+        if (now - last >= WARN_EVERY_NANOS && lastWarned.compareAndSet(last, now)) {
+            RequestLogContext.log(exchange, () -> log.warn("Rate-limit store unavailable, letting requests through unchecked"));
+        }
     }
 
     private static String address(ServerWebExchange exchange) {

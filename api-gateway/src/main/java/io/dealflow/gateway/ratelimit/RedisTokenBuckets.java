@@ -8,7 +8,8 @@ import reactor.core.publisher.Mono;
  * Buckets in Redis, shared by every gateway replica: Spring Cloud Gateway's token-bucket script, which refills and
  * takes in one atomic step. A request costs {@code window} seconds' worth of tokens, the bucket refills {@code limit}
  * tokens a second and holds {@code limit × window} of them: {@code limit} requests per {@code window}, even below one
- * request a second. When Redis does not answer, the script's caller lets the request through.
+ * request a second. When Redis does not answer, the script's caller lets the request through (no tokens left to
+ * report: the decision is unchecked).
  */
 class RedisTokenBuckets implements ClientLimiter {
 
@@ -27,7 +28,7 @@ class RedisTokenBuckets implements ClientLimiter {
     public Mono<Decision> take(String client) {
         return limiter.isAllowed(ROUTE, client).map(response -> {
             long tokens = Long.parseLong(response.getHeaders().getOrDefault(limiter.getRemainingHeader(), "-1"));
-            return new Decision(response.isAllowed(), tokens < 0 ? -1 : tokens / cost);
+            return tokens < 0 ? Decision.unchecked() : new Decision(response.isAllowed(), tokens / cost);
         });
     }
 }

@@ -26,8 +26,10 @@ class PublishingConfig {
     @Bean
     NewTopic dealEventsTopic(@Value("${dealflow.topic}") String topic,
                              @Value("${dealflow.topic-partitions}") int partitions,
-                             @Value("${dealflow.topic-replicas:1}") short replicas) {
+                             @Value("${dealflow.topic-replicas}") short replicas,
+                             @Value("${dealflow.topic-min-insync-replicas}") int minInSyncReplicas) {
         return TopicBuilder.name(topic).partitions(partitions).replicas(replicas)
+                .config(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minInSyncReplicas))
                 .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)
                 .config(TopicConfig.RETENTION_MS_CONFIG, "-1")
                 .config(TopicConfig.RETENTION_BYTES_CONFIG, "-1")
