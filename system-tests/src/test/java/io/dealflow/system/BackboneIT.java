@@ -3,9 +3,11 @@ package io.dealflow.system;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -17,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -228,6 +231,36 @@ class BackboneIT {
         await("/api/v1/funnel?pipelineId=default", r -> r.body().get("totals").get("deals").asLong() == deals + 1, Duration.ofSeconds(10));
         long millis = (System.nanoTime() - start) / 1_000_000;
         System.out.println("create-to-funnel through the gateway: " + millis + " ms");
+    }
+
+    /** The trace context the gateway gives a request (made up when the caller sent none) is on the event it caused. */
+    @Test
+    @Order(5)
+    void theRequestsTraceContextTravelsOnItsEvent() throws Exception {
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(system.gateway() + "/api/v1/deals"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"title\": \"Traced\", \"amount\": {\"value\": \"3.00\", \"currency\": \"EUR\"}}"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, created.statusCode(), created.body());
+        String traceparent = created.headers().firstValue("traceparent").orElseThrow();
+        String dealId = json.readTree(created.body()).get("dealId").asText();
+        model.created(dealId, "lead");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafka()),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(TOPIC).forEach(p -> partitions.add(new TopicPartition(TOPIC, p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            String onTheEvent = null;
+            while (onTheEvent == null && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (dealId.equals(r.key()) && r.headers().lastHeader("ce_traceparent") != null) {
+                        onTheEvent = new String(r.headers().lastHeader("ce_traceparent").value(), StandardCharsets.UTF_8);
+                    }
+                }
+            }
+            assertEquals(traceparent, onTheEvent, "the created event carries the request's traceparent");
+        }
     }
 
     private long topicRecords() {

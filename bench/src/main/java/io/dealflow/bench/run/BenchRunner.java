@@ -3,13 +3,14 @@ package io.dealflow.bench.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dealflow.bench.auth.LocalTokens;
-import io.dealflow.bench.process.ServiceProcess;
 import io.dealflow.bench.demo.ApiClient;
+import io.dealflow.bench.process.ServiceProcess;
 import io.dealflow.bench.workload.DealPlan;
 import io.dealflow.bench.workload.HistoryFile;
 import io.dealflow.bench.workload.SalesWorld;
 import io.dealflow.events.v1.EventTypes;
 import io.dealflow.trust.IdentitySignature;
+import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -36,8 +37,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
-import org.HdrHistogram.Histogram;
 
 /**
  * The whole benchmark in one run: starts the broker and the three services on fresh data (H2 or PostgreSQL),

@@ -18,6 +18,11 @@ public final class EventTypes {
      * {@code ce_time} is the business time, when it happened; the two differ for imported history.
      */
     public static final String RECORDED_TIME_EXTENSION = "recordedtime";
+    /**
+     * CloudEvents distributed-tracing extension: the W3C trace context of the request that caused the event (absent on
+     * events of imports and of the system itself), so a consumer can continue the request's trace.
+     */
+    public static final String TRACEPARENT_EXTENSION = "traceparent";
 
     public static final String DEAL_CREATED = "io.dealflow.deal.created.v1";
     public static final String DEAL_UPDATED = "io.dealflow.deal.updated.v1";

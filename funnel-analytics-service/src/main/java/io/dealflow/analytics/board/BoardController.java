@@ -1,7 +1,5 @@
 package io.dealflow.analytics.board;
 
-import io.swagger.v3.oas.annotations.Operation;
-
 import io.dealflow.analytics.access.RequiresScope;
 import io.dealflow.analytics.funnel.QueryInstant;
 import io.dealflow.analytics.funnel.WindowParams;
@@ -13,6 +11,7 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.RequestBean;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
 
 import java.time.Instant;
 

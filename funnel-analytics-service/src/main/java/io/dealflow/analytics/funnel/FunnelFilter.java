@@ -2,6 +2,7 @@ package io.dealflow.analytics.funnel;
 
 import io.dealflow.analytics.tally.Cohorts;
 import io.dealflow.analytics.tally.TallySlice;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

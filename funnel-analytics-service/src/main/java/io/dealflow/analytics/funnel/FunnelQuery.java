@@ -1,12 +1,11 @@
 package io.dealflow.analytics.funnel;
 
-import io.dealflow.analytics.tally.ReachedFlags;
-import io.dealflow.analytics.tally.DurationSketch;
-import io.dealflow.analytics.tally.TallyMetric;
 import io.dealflow.analytics.common.Jdbc;
+import io.dealflow.analytics.tally.DurationSketch;
+import io.dealflow.analytics.tally.ReachedFlags;
+import io.dealflow.analytics.tally.TallyMetric;
 import jakarta.inject.Singleton;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -16,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 
 /**
  * Answers the funnel question from the projection's counters when the filter has a slice (whole pipeline, one

@@ -1,7 +1,7 @@
 package io.dealflow.analytics.funnel;
 
-import io.dealflow.analytics.tally.BucketCounts;
 import io.dealflow.analytics.common.Jdbc;
+import io.dealflow.analytics.tally.BucketCounts;
 import jakarta.inject.Singleton;
 
 import java.math.BigDecimal;

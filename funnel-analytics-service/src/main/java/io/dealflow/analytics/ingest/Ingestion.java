@@ -59,10 +59,10 @@ public class Ingestion {
         for (ConsumerRecord<String, byte[]> record : records) {
             DecodedEvent event = decoder.decode(record);
             if (event instanceof DecodedEvent.Poison poison) {
-                log.warn("Dead-lettering {}/{}@{}: {}", record.topic(), record.partition(), record.offset(), poison.reason());
+                RecordTrace.log(record, () -> log.warn("Dead-lettering {}/{}@{}: {}", record.topic(), record.partition(), record.offset(), poison.reason()));
                 deadLetters.park(record, poison.reason());
             } else if (event instanceof DecodedEvent.Unknown type) {
-                log.info("Skipping unknown event type {} at {}/{}@{}", type.type(), record.topic(), record.partition(), record.offset());
+                RecordTrace.log(record, () -> log.info("Skipping unknown event type {} at {}/{}@{}", type.type(), record.topic(), record.partition(), record.offset()));
             }
             deliveries.add(new FunnelProjection.Delivery(record.partition(), event));
         }
@@ -116,7 +116,7 @@ public class Ingestion {
                 }
                 ConsumerRecord<String, byte[]> record = records.get(i);
                 String reason = "could not be applied: " + rootCause(e);
-                log.warn("Dead-lettering {}/{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+                RecordTrace.log(record, () -> log.warn("Dead-lettering {}/{}@{}: {}", record.topic(), record.partition(), record.offset(), reason));
                 deadLetters.park(record, reason);
                 dead++;
             }

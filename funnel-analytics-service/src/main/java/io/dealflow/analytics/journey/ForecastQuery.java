@@ -1,16 +1,15 @@
 package io.dealflow.analytics.journey;
 
-import io.dealflow.analytics.tally.TallySlice;
-import io.dealflow.analytics.tally.TallyMetric;
-import io.dealflow.analytics.funnel.PipelineStages;
 import io.dealflow.analytics.common.Database;
 import io.dealflow.analytics.common.Jdbc;
 import io.dealflow.analytics.funnel.FunnelFilter;
+import io.dealflow.analytics.funnel.PipelineStages;
 import io.dealflow.analytics.funnel.TallyRows;
+import io.dealflow.analytics.tally.TallyMetric;
+import io.dealflow.analytics.tally.TallySlice;
 import io.dealflow.analytics.web.ProblemException;
 import jakarta.inject.Singleton;
 
-import javax.sql.DataSource;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.Date;
@@ -26,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.sql.DataSource;
 
 @Singleton
 public class ForecastQuery {

@@ -1,12 +1,10 @@
 package io.dealflow.analytics.journey;
 
-import io.dealflow.analytics.tally.Phases;
-import io.swagger.v3.oas.annotations.Operation;
-
 import io.dealflow.analytics.access.RequiresScope;
 import io.dealflow.analytics.funnel.QueryInstant;
 import io.dealflow.analytics.funnel.SliceParams;
 import io.dealflow.analytics.funnel.WindowParams;
+import io.dealflow.analytics.tally.Phases;
 import io.dealflow.analytics.web.ProblemException;
 import io.dealflow.trust.Scope;
 import io.micronaut.core.annotation.Nullable;
@@ -16,6 +14,7 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.http.annotation.RequestBean;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
 
 /** Phases, forecast, velocity, trends, waterfall and backtest; each answer carries asOf and the filters applied. */
 @Controller("/api/v1")

@@ -1,8 +1,8 @@
 package io.dealflow.analytics.journey;
 
-import io.dealflow.analytics.tally.TallyMetric;
 import io.dealflow.analytics.funnel.PipelineStages;
 import io.dealflow.analytics.funnel.TallyRows;
+import io.dealflow.analytics.tally.TallyMetric;
 
 import java.time.LocalDate;
 import java.time.YearMonth;

@@ -1,15 +1,14 @@
 package io.dealflow.analytics.journey;
 
-import io.dealflow.analytics.tally.TallyMetric;
-import io.dealflow.analytics.funnel.PipelineStages;
 import io.dealflow.analytics.common.Jdbc;
 import io.dealflow.analytics.funnel.FunnelFilter;
+import io.dealflow.analytics.funnel.PipelineStages;
+import io.dealflow.analytics.funnel.TallyRows;
 import io.dealflow.analytics.tally.Phases;
 import io.dealflow.analytics.tally.ReachedFlags;
-import io.dealflow.analytics.funnel.TallyRows;
+import io.dealflow.analytics.tally.TallyMetric;
 import jakarta.inject.Singleton;
 
-import javax.sql.DataSource;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 
 @Singleton
 public class PhaseQuery {

@@ -1,21 +1,21 @@
 package io.dealflow.analytics.journey;
 
-import io.dealflow.analytics.tally.TallyMetric;
-import io.dealflow.analytics.funnel.PipelineStages;
 import io.dealflow.analytics.common.Jdbc;
+import io.dealflow.analytics.funnel.FunnelFilter;
+import io.dealflow.analytics.funnel.PipelineStages;
+import io.dealflow.analytics.funnel.TallyRows;
 import io.dealflow.analytics.tally.BucketCounts;
 import io.dealflow.analytics.tally.Cohorts;
-import io.dealflow.analytics.funnel.FunnelFilter;
-import io.dealflow.analytics.funnel.TallyRows;
+import io.dealflow.analytics.tally.TallyMetric;
 import io.dealflow.analytics.web.ProblemException;
 import jakarta.inject.Singleton;
 
-import javax.sql.DataSource;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.sql.DataSource;
 
 /** Answers from the projection's cohort counters (deals per status and creation day) when the filter has a slice, otherwise from the deal table. */
 @Singleton

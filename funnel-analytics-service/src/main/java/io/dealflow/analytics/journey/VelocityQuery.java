@@ -1,16 +1,15 @@
 package io.dealflow.analytics.journey;
 
-import io.dealflow.analytics.tally.TallySlice;
-import io.dealflow.analytics.tally.TallyMetric;
-import io.dealflow.analytics.funnel.PipelineStages;
 import io.dealflow.analytics.common.Jdbc;
-import io.dealflow.analytics.tally.DurationSketch;
 import io.dealflow.analytics.funnel.FunnelFilter;
+import io.dealflow.analytics.funnel.PipelineStages;
 import io.dealflow.analytics.funnel.TallyRows;
+import io.dealflow.analytics.tally.DurationSketch;
+import io.dealflow.analytics.tally.TallyMetric;
+import io.dealflow.analytics.tally.TallySlice;
 import io.dealflow.analytics.web.ProblemException;
 import jakarta.inject.Singleton;
 
-import javax.sql.DataSource;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
@@ -21,6 +20,7 @@ import java.util.Currency;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.sql.DataSource;
 
 /**
  * Answers the velocity question from the projection's counters when the filter has a slice (and a grouping, if

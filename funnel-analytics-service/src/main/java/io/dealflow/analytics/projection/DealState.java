@@ -1,8 +1,8 @@
 package io.dealflow.analytics.projection;
 
-import io.dealflow.analytics.tally.ReachedFlags;
 import io.dealflow.analytics.tally.Cohorts;
 import io.dealflow.analytics.tally.Phases;
+import io.dealflow.analytics.tally.ReachedFlags;
 import io.dealflow.events.v1.DealCreated;
 import io.dealflow.events.v1.DealLost;
 import io.dealflow.events.v1.DealMovedToStage;

@@ -1,10 +1,10 @@
 package io.dealflow.analytics.projection;
 
-import io.dealflow.analytics.tally.TallySlice;
-import io.dealflow.analytics.tally.TallyMetric;
 import io.dealflow.analytics.common.Jdbc;
 import io.dealflow.analytics.tally.BucketCounts;
 import io.dealflow.analytics.tally.DurationSketch;
+import io.dealflow.analytics.tally.TallyMetric;
+import io.dealflow.analytics.tally.TallySlice;
 
 import java.math.BigDecimal;
 import java.sql.Connection;

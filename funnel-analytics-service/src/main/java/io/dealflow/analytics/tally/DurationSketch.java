@@ -1,5 +1,7 @@
 package io.dealflow.analytics.tally;
 
+
+
 /**
  * Time-in-stage quantiles from logarithmic buckets (the DDSketch mapping): bucket {@code i} counts durations in
  * (γ^(i-1), γ^i] seconds and answers with a value within 2 % of every duration in it, so a median or p90 read

@@ -1,5 +1,7 @@
 package io.dealflow.analytics.tally;
 
+
+
 /**
  * The counters' metrics: what each one counts per deal of a slice ({@link TallySlice}) and what its keys k1…k4 hold
  * (unused keys are empty). The projection writes them (projection.Tallies); the funnel and journey queries read them.

@@ -1,5 +1,7 @@
 package io.dealflow.analytics.tally;
 
+
+
 /**
  * The slices a deal is counted in: all deals of its pipeline, its owner's, its source's, and (for the funnel's
  * counters only) the deals created in the same UTC month.

@@ -1,9 +1,9 @@
 package io.dealflow.analytics.funnel;
 
-import io.dealflow.analytics.tally.DurationSketch;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dealflow.analytics.support.AnalyticsTest;
 import io.dealflow.analytics.support.EventWriter;
+import io.dealflow.analytics.tally.DurationSketch;
 import io.dealflow.events.v1.DealCreated;
 import io.dealflow.events.v1.DealLost;
 import io.dealflow.events.v1.DealMovedToStage;

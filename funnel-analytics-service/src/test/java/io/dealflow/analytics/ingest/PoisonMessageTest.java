@@ -1,6 +1,8 @@
 package io.dealflow.analytics.ingest;
 
-import io.dealflow.kafka.LocalKafka;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.dealflow.analytics.support.AnalyticsTest;
 import io.dealflow.analytics.support.EventWriter;
 import io.dealflow.events.v1.DealCreated;
@@ -8,6 +10,7 @@ import io.dealflow.events.v1.EventTypes;
 import io.dealflow.events.v1.Money;
 import io.dealflow.events.v1.PipelineDefined;
 import io.dealflow.events.v1.StageInfo;
+import io.dealflow.kafka.LocalKafka;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,6 +19,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,6 +52,11 @@ class PoisonMessageTest extends AnalyticsTest {
         String bad5 = "overflow-" + UUID.randomUUID();
         String good = UUID.randomUUID().toString();
         StageInfo lead = new StageInfo("lead", "Lead", 0, 10, "AWARENESS");
+        String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        Logger ingestion = (Logger) LoggerFactory.getLogger(Ingestion.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        ingestion.addAppender(logged);
         try (EventWriter writer = new EventWriter()) {
             writer.send(EventTypes.PIPELINE_DEFINED, pipeline, 0, now, new PipelineDefined(pipeline, "Poison", List.of(
                     new PipelineDefined.PipelineStage("lead", "Lead", 0, 10, "AWARENESS", null)), List.of(), now, "system"));
@@ -60,6 +69,7 @@ class PoisonMessageTest extends AnalyticsTest {
             ce.add("ce_time", "2026-11-01T10:00:00Z".getBytes(StandardCharsets.UTF_8));
             ce.add("ce_sequence", "0".getBytes(StandardCharsets.UTF_8));
             ce.add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
+            ce.add("ce_traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
             writer.sendRaw(bad1, "{not json".getBytes(StandardCharsets.UTF_8), ce);
             writer.sendRaw(bad2, "{}".getBytes(StandardCharsets.UTF_8), new RecordHeaders());
             // well-formed CloudEvent, but the data breaks the schema: a negative amount and no stage
@@ -85,6 +95,14 @@ class PoisonMessageTest extends AnalyticsTest {
         assertTrue(reasons.get(bad2).contains("not a CloudEvent"), reasons.get(bad2));
         assertTrue(reasons.get(bad3).contains("schema"), reasons.get(bad3));
         assertTrue(reasons.get(bad4).contains("schema") && reasons.get(bad4).contains("ownerId"), reasons.get(bad4));
+
+        // the warning about a record names the trace of the request that caused its event, when the event carries one
+        ingestion.detachAppender(logged);
+        List<ILoggingEvent> warnings = List.copyOf(logged.list);
+        ILoggingEvent aboutBad1 = warnings.stream().filter(e -> e.getFormattedMessage().contains("unreadable JSON")).findFirst().orElseThrow();
+        assertEquals(traceparent, aboutBad1.getMDCPropertyMap().get("traceparent"));
+        ILoggingEvent aboutBad2 = warnings.stream().filter(e -> e.getFormattedMessage().contains("not a CloudEvent")).findFirst().orElseThrow();
+        assertEquals(null, aboutBad2.getMDCPropertyMap().get("traceparent"), "a record without trace context logs none");
     }
 
     private static Map<String, String> deadLetters(Set<String> keys) {

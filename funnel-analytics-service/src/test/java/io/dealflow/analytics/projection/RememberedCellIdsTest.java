@@ -1,12 +1,12 @@
 package io.dealflow.analytics.projection;
 
-import io.dealflow.analytics.tally.BucketCounts;
-import io.dealflow.analytics.tally.DurationSketch;
 import io.dealflow.analytics.funnel.FunnelFilter;
 import io.dealflow.analytics.funnel.FunnelQuery;
 import io.dealflow.analytics.funnel.FunnelReport;
 import io.dealflow.analytics.funnel.TallyRows;
 import io.dealflow.analytics.projection.DecodedEvent;
+import io.dealflow.analytics.tally.BucketCounts;
+import io.dealflow.analytics.tally.DurationSketch;
 import io.dealflow.events.v1.DealCreated;
 import io.dealflow.events.v1.DealMovedToStage;
 import io.dealflow.events.v1.DealWon;

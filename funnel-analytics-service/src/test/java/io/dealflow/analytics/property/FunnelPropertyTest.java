@@ -1,11 +1,11 @@
 package io.dealflow.analytics.property;
 
-import io.dealflow.analytics.tally.DurationSketch;
-import io.dealflow.kafka.LocalKafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dealflow.analytics.support.EventWriter;
 import io.dealflow.analytics.support.GatewayHeaders;
+import io.dealflow.analytics.tally.DurationSketch;
+import io.dealflow.kafka.LocalKafka;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import net.jqwik.api.Arbitraries;

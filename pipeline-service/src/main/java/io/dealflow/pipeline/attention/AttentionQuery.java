@@ -2,9 +2,9 @@ package io.dealflow.pipeline.attention;
 
 import io.dealflow.pipeline.deal.query.DealView;
 import io.dealflow.pipeline.deal.query.DealViews;
-import io.dealflow.pipeline.pipeline.query.PipelineCatalog;
 import io.dealflow.pipeline.pipeline.PipelineView;
 import io.dealflow.pipeline.pipeline.Stage;
+import io.dealflow.pipeline.pipeline.query.PipelineCatalog;
 import org.springframework.stereotype.Component;
 
 import java.sql.Date;

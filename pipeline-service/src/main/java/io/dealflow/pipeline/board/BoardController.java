@@ -1,12 +1,11 @@
 package io.dealflow.pipeline.board;
 
-import io.swagger.v3.oas.annotations.Operation;
-
 import io.dealflow.pipeline.access.RequiresScope;
 import io.dealflow.pipeline.pipeline.query.PipelineCatalog;
 import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;
 import io.dealflow.trust.Scope;
+import io.swagger.v3.oas.annotations.Operation;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;

@@ -16,8 +16,9 @@ public final class Actor {
     private Actor() {
     }
 
+    /** A command's metadata: who sends it and, inside a request, the request's trace context ({@link RequestTrace}). */
     public static MetaData metaData(String subject) {
-        return MetaData.with(METADATA_KEY, subject == null || subject.isBlank() ? ANONYMOUS : subject);
+        return RequestTrace.with(MetaData.with(METADATA_KEY, subject == null || subject.isBlank() ? ANONYMOUS : subject));
     }
 
     public static String from(MetaData metaData) {

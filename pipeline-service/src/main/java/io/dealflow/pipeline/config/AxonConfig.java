@@ -16,10 +16,10 @@ import java.time.Clock;
 @Configuration
 public class AxonConfig {
 
-    /** Copies the actor from each command's metadata onto the events it causes. */
+    /** Copies the actor and the request's trace context from each command's metadata onto the events it causes. */
     @Bean
     public CorrelationDataProvider actorCorrelation() {
-        return new SimpleCorrelationDataProvider(Actor.METADATA_KEY);
+        return new SimpleCorrelationDataProvider(Actor.METADATA_KEY, RequestTrace.METADATA_KEY);
     }
 
     /**

@@ -3,7 +3,6 @@ package io.dealflow.pipeline.imports;
 import io.dealflow.pipeline.deal.ActivityKind;
 import io.dealflow.pipeline.deal.CreateDeal;
 import io.dealflow.pipeline.deal.DealFields;
-import io.dealflow.pipeline.deal.aggregate.DealReplay;
 import io.dealflow.pipeline.deal.LogActivity;
 import io.dealflow.pipeline.deal.LoseDeal;
 import io.dealflow.pipeline.deal.Money;
@@ -11,6 +10,7 @@ import io.dealflow.pipeline.deal.MoveDealToStage;
 import io.dealflow.pipeline.deal.ReopenDeal;
 import io.dealflow.pipeline.deal.UpdateDeal;
 import io.dealflow.pipeline.deal.WinDeal;
+import io.dealflow.pipeline.deal.aggregate.DealReplay;
 import io.dealflow.pipeline.rules.RuleBroken;
 
 import java.nio.ByteBuffer;

@@ -1,8 +1,7 @@
 package io.dealflow.pipeline.pipeline;
 
-import io.dealflow.pipeline.pipeline.query.PipelineCatalog;
-
 import io.dealflow.pipeline.config.Actor;
+import io.dealflow.pipeline.pipeline.query.PipelineCatalog;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -8,12 +8,13 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.dealflow.events.v1.EventTypes;
 import io.dealflow.pipeline.config.Actor;
+import io.dealflow.pipeline.config.RequestTrace;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
@@ -57,7 +58,12 @@ public class DealEventPublisher {
         if (mapped == null) {
             return;
         }
-        CloudEvent cloudEvent = CloudEventBuilder.v1()
+        CloudEventBuilder builder = CloudEventBuilder.v1();
+        String traceparent = RequestTrace.from(message.getMetaData());
+        if (traceparent != null) {
+            builder.withExtension(EventTypes.TRACEPARENT_EXTENSION, traceparent);
+        }
+        CloudEvent cloudEvent = builder
                 .withId(message.getIdentifier())
                 .withType(mapped.type())
                 .withSource(SOURCE)

@@ -1,5 +1,7 @@
 package io.dealflow.pipeline.rules;
 
+
+
 /** The business rules a command can break; the web layer answers each with its own problem type. */
 public enum Rule {
     /** A field is missing, too long or out of range. */

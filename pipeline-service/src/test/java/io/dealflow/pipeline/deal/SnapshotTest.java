@@ -1,9 +1,8 @@
 package io.dealflow.pipeline.deal;
 
+import io.dealflow.pipeline.config.Actor;
 import io.dealflow.pipeline.deal.query.DealView;
 import io.dealflow.pipeline.deal.query.DealViews;
-
-import io.dealflow.pipeline.config.Actor;
 import io.dealflow.pipeline.support.IntegrationTest;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.Test;

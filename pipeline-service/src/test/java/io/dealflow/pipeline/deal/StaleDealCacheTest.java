@@ -1,10 +1,9 @@
 package io.dealflow.pipeline.deal;
 
 import io.dealflow.pipeline.deal.aggregate.Deal;
-
 import io.dealflow.pipeline.pipeline.Phase;
-import io.dealflow.pipeline.support.Api;
 import io.dealflow.pipeline.support.Api.Reply;
+import io.dealflow.pipeline.support.Api;
 import io.dealflow.pipeline.support.IntegrationTest;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.eventhandling.GenericDomainEventMessage;

@@ -1,10 +1,10 @@
 package io.dealflow.pipeline.imports;
 
-import io.dealflow.kafka.LocalKafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dealflow.events.v1.EventTypes;
-import io.dealflow.pipeline.support.Api;
+import io.dealflow.kafka.LocalKafka;
 import io.dealflow.pipeline.support.Api.Reply;
+import io.dealflow.pipeline.support.Api;
 import io.dealflow.pipeline.support.IntegrationTest;
 import io.dealflow.pipeline.support.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

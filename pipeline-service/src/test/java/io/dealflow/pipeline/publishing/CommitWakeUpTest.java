@@ -1,13 +1,13 @@
 package io.dealflow.pipeline.publishing;
 
-import io.dealflow.kafka.LocalKafka;
 import io.dealflow.events.v1.EventTypes;
+import io.dealflow.kafka.LocalKafka;
 import io.dealflow.pipeline.support.Api;
 import io.dealflow.pipeline.support.IntegrationTest;
 import io.dealflow.pipeline.support.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.Test;
 import org.axonframework.config.ConfigurerModule;
+import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;

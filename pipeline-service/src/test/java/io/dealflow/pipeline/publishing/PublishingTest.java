@@ -1,26 +1,30 @@
 package io.dealflow.pipeline.publishing;
 
-import io.dealflow.kafka.LocalKafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import io.dealflow.events.v1.EventTypes;
+import io.dealflow.kafka.LocalKafka;
+import io.dealflow.pipeline.config.Actor;
 import io.dealflow.pipeline.deal.CreateDeal;
 import io.dealflow.pipeline.deal.LoseDeal;
 import io.dealflow.pipeline.deal.Money;
 import io.dealflow.pipeline.deal.MoveDealToStage;
 import io.dealflow.pipeline.deal.WinDeal;
-import io.dealflow.pipeline.config.Actor;
+import io.dealflow.pipeline.support.Api;
 import io.dealflow.pipeline.support.IntegrationTest;
 import io.dealflow.pipeline.support.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
@@ -30,6 +34,7 @@ import java.util.UUID;
 import static io.dealflow.pipeline.support.TopicReader.header;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 class PublishingTest extends IntegrationTest {
 
@@ -85,6 +90,40 @@ class PublishingTest extends IntegrationTest {
         assertEquals("demo", lostEvent.get("stage").get("id").asText());
         assertEquals(2, lostEvent.get("stage").get("position").asInt());
         assertEquals("CONSIDERATION", lostEvent.get("stage").get("phase").asText());
+    }
+
+    @LocalServerPort
+    int port;
+
+    /** The request's trace context travels with the events it caused (CloudEvents distributed tracing); none is made up. */
+    @Test
+    void eventsCarryTheTraceContextOfTheRequestThatCausedThem() throws Exception {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        Api api = new Api(port);
+        Api.Reply traced = api.call("POST", "/api/v1/deals", "{\"title\": \"Traced\", \"amount\": {\"value\": \"1\", \"currency\": \"EUR\"}}",
+                "traceparent", traceparent);
+        assertEquals(201, traced.status(), String.valueOf(traced.body()));
+        String tracedDeal = traced.body().get("dealId").asText();
+        assertEquals(200, api.call("POST", "/api/v1/deals/" + tracedDeal + "/moves", "{\"stageId\": \"qualified\"}",
+                "traceparent", traceparent).status());
+        Api.Reply untraced = api.call("POST", "/api/v1/deals", "{\"title\": \"Untraced\", \"amount\": {\"value\": \"1\", \"currency\": \"EUR\"}}");
+        String untracedDeal = untraced.body().get("dealId").asText();
+
+        List<ConsumerRecord<String, byte[]>> records;
+        try (TopicReader reader = new TopicReader(LocalKafka.shared().bootstrapServers(), EventTypes.TOPIC)) {
+            records = reader.readUntil(seen -> ofDeals(seen, tracedDeal, untracedDeal).size() >= 3, Duration.ofSeconds(30))
+                    .stream().filter(r -> Set.of(tracedDeal, untracedDeal).contains(r.key())).toList();
+        }
+        assertEquals(3, records.size());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            Header header = record.headers().lastHeader("ce_traceparent");
+            if (record.key().equals(tracedDeal)) {
+                assertNotNull(header, "the traced request's events carry its trace context");
+                assertEquals(traceparent, new String(header.value(), StandardCharsets.UTF_8));
+            } else {
+                assertNull(header, "a request without trace context gets none on its event");
+            }
+        }
     }
 
     @Test

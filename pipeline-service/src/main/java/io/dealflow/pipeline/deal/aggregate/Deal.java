@@ -1,5 +1,6 @@
 package io.dealflow.pipeline.deal.aggregate;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import io.dealflow.pipeline.deal.ActivityLogged;
 import io.dealflow.pipeline.deal.CreateDeal;
 import io.dealflow.pipeline.deal.DealCreated;
@@ -19,8 +20,6 @@ import io.dealflow.pipeline.deal.ReopenDeal;
 import io.dealflow.pipeline.deal.StageSnapshot;
 import io.dealflow.pipeline.deal.UpdateDeal;
 import io.dealflow.pipeline.deal.WinDeal;
-
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import io.dealflow.pipeline.pipeline.PipelineView;
 import io.dealflow.pipeline.pipeline.Pipelines;
 import io.dealflow.pipeline.pipeline.Stage;

@@ -13,7 +13,6 @@ import io.dealflow.pipeline.deal.MoveDealToStage;
 import io.dealflow.pipeline.deal.ReopenDeal;
 import io.dealflow.pipeline.deal.UpdateDeal;
 import io.dealflow.pipeline.deal.WinDeal;
-
 import io.dealflow.pipeline.pipeline.Pipelines;
 import io.dealflow.pipeline.rules.RuleBroken;
 

@@ -1,5 +1,7 @@
 package io.dealflow.pipeline.deal.query;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.dealflow.pipeline.config.Actor;
 import io.dealflow.pipeline.deal.ActivityLogged;
 import io.dealflow.pipeline.deal.DealCreated;
 import io.dealflow.pipeline.deal.DealLost;
@@ -8,9 +10,6 @@ import io.dealflow.pipeline.deal.DealReopened;
 import io.dealflow.pipeline.deal.DealUpdated;
 import io.dealflow.pipeline.deal.DealWon;
 import io.dealflow.pipeline.deal.FieldChange;
-
-import com.fasterxml.jackson.annotation.JsonInclude;
-import io.dealflow.pipeline.config.Actor;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EventStore;

@@ -8,7 +8,6 @@ import io.dealflow.pipeline.deal.DealReopened;
 import io.dealflow.pipeline.deal.DealStatus;
 import io.dealflow.pipeline.deal.DealUpdated;
 import io.dealflow.pipeline.deal.DealWon;
-
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.SequenceNumber;

@@ -3,7 +3,6 @@ package io.dealflow.pipeline.deal.query;
 import io.dealflow.pipeline.deal.DealCreated;
 import io.dealflow.pipeline.deal.DealFields;
 import io.dealflow.pipeline.deal.DealStatus;
-
 import io.dealflow.pipeline.pipeline.StageOccupancy;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;

@@ -1,5 +1,12 @@
 package io.dealflow.pipeline.deal.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dealflow.pipeline.access.RequiresScope;
+import io.dealflow.pipeline.config.Actor;
+import io.dealflow.pipeline.config.TimeOrderedIdentifierFactory;
 import io.dealflow.pipeline.deal.ActivityKind;
 import io.dealflow.pipeline.deal.CreateDeal;
 import io.dealflow.pipeline.deal.DealFields;
@@ -14,22 +21,14 @@ import io.dealflow.pipeline.deal.query.DealHistory;
 import io.dealflow.pipeline.deal.query.DealSearch;
 import io.dealflow.pipeline.deal.query.DealView;
 import io.dealflow.pipeline.deal.query.DealViews;
-
-import io.swagger.v3.oas.annotations.Operation;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.dealflow.pipeline.access.RequiresScope;
-import io.dealflow.pipeline.config.Actor;
-import io.dealflow.pipeline.config.TimeOrderedIdentifierFactory;
 import io.dealflow.pipeline.web.CleanText;
 import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;
 import io.dealflow.pipeline.write.GroupCommit;
 import io.dealflow.trust.Scope;
+import io.swagger.v3.oas.annotations.Operation;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
@@ -110,9 +109,11 @@ class DealController {
                 body.expectedCloseDate(), body.company(), body.contact());
         DealView view;
         try {
+            // made here, on the request's thread: the writer thread has no request (and no trace context) of its own
+            MetaData metaData = Actor.metaData(actor);
             // one writer per client and key, so a retry racing its original finds the key taken in the same transaction
             view = writes.run(idempotencyKey == null ? dealId : actor + "\n" + idempotencyKey, () -> {
-                creation.create(command, Actor.metaData(actor), actor, idempotencyKey, requestHash);
+                creation.create(command, metaData, actor, idempotencyKey, requestHash);
                 return load(dealId);
             });
         } catch (DealCreation.KeyTaken taken) {
@@ -273,9 +274,10 @@ class DealController {
     }
 
     private DealView sendOnce(String dealId, Object command, String actor) {
+        MetaData metaData = Actor.metaData(actor);
         return writes.run(dealId, () -> {
             load(dealId);
-            commands.sendAndWait(command, Actor.metaData(actor));
+            commands.sendAndWait(command, metaData);
             return load(dealId);
         });
     }

@@ -1,7 +1,6 @@
 package io.dealflow.pipeline.deal.web;
 
 import io.dealflow.pipeline.deal.CreateDeal;
-
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.MetaData;
 import org.springframework.stereotype.Component;

@@ -2,7 +2,6 @@ package io.dealflow.pipeline.pipeline.query;
 
 import io.dealflow.pipeline.pipeline.PipelineChanged;
 import io.dealflow.pipeline.pipeline.PipelineDefined;
-
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.SequenceNumber;

@@ -1,19 +1,17 @@
 package io.dealflow.pipeline.pipeline.web;
 
+import io.dealflow.pipeline.access.RequiresScope;
+import io.dealflow.pipeline.config.Actor;
 import io.dealflow.pipeline.pipeline.ChangePipeline;
 import io.dealflow.pipeline.pipeline.DefinePipeline;
 import io.dealflow.pipeline.pipeline.Pipeline;
 import io.dealflow.pipeline.pipeline.PipelineView;
 import io.dealflow.pipeline.pipeline.Stage;
 import io.dealflow.pipeline.pipeline.query.PipelineCatalog;
-
-import io.swagger.v3.oas.annotations.Operation;
-
-import io.dealflow.pipeline.access.RequiresScope;
-import io.dealflow.pipeline.config.Actor;
 import io.dealflow.pipeline.web.Problem;
 import io.dealflow.pipeline.web.ProblemException;
 import io.dealflow.trust.Scope;
+import io.swagger.v3.oas.annotations.Operation;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;

@@ -20,7 +20,6 @@ import io.dealflow.pipeline.deal.ReopenDeal;
 import io.dealflow.pipeline.deal.StageSnapshot;
 import io.dealflow.pipeline.deal.UpdateDeal;
 import io.dealflow.pipeline.deal.WinDeal;
-
 import io.dealflow.pipeline.pipeline.Phase;
 import io.dealflow.pipeline.pipeline.PipelineView;
 import io.dealflow.pipeline.pipeline.Pipelines;
