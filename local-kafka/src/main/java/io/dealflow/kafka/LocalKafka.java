@@ -27,25 +27,47 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real single-node Kafka broker in KRaft mode (combined broker + controller), started in this JVM.
- * Used by the local run, the services' integration tests and the system tests. Data survives restarts
- * when the same data directory is reused.
+ * A real Kafka broker in KRaft mode (combined broker + controller), started in this JVM: a single node for the local
+ * run and the tests, or one node of a cluster ({@link Membership}) whose other nodes run as processes of their own.
+ * Data survives restarts when the same data directory is reused.
  */
 public final class LocalKafka implements AutoCloseable {
 
     private final Path dataDir;
     private final int port;
     private final int controllerPort;
+    private final Membership membership;
     private KafkaRaftServer server;
+
+    /**
+     * Which node of which cluster this is: its id, the controller quorum ({@code id@host:port,…}), the cluster id every
+     * node is formatted with, and the replication factor of topics it creates (internal topics too; writes then need
+     * all but one replica in sync).
+     */
+    public record Membership(int nodeId, String quorumVoters, String clusterId, int replicationFactor) {
+
+        public static Membership single(int controllerPort) {
+            return new Membership(1, "1@localhost:" + controllerPort, Uuid.randomUuid().toString(), 1);
+        }
+
+        int minInSyncReplicas() {
+            return Math.max(1, replicationFactor - 1);
+        }
+    }
 
     public LocalKafka(Path dataDir, int port) {
         this(dataDir, port, freePort());
     }
 
     public LocalKafka(Path dataDir, int port, int controllerPort) {
+        this(dataDir, port, controllerPort, Membership.single(controllerPort));
+    }
+
+    public LocalKafka(Path dataDir, int port, int controllerPort, Membership membership) {
         this.dataDir = dataDir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.membership = membership;
     }
 
     private static LocalKafka shared;
@@ -120,7 +142,8 @@ public final class LocalKafka implements AutoCloseable {
         try (Admin admin = admin()) {
             for (String topic : topics) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) membership.replicationFactor())))
+                            .all().get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("Could not create topic " + topic, e.getCause());
@@ -151,20 +174,23 @@ public final class LocalKafka implements AutoCloseable {
     private Properties brokerProperties() {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
+        p.put("node.id", String.valueOf(membership.nodeId()));
+        p.put("controller.quorum.voters", membership.quorumVoters());
         p.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("log.dirs", dataDir.resolve("logs").toString());
-        // Single node: internal topics cannot have more than one replica.
-        p.put("offsets.topic.replication.factor", "1");
+        // internal and auto-created topics as many copies as the cluster keeps; a single node can keep only one
+        String replicas = String.valueOf(membership.replicationFactor());
+        String minInSync = String.valueOf(membership.minInSyncReplicas());
+        p.put("offsets.topic.replication.factor", replicas);
         p.put("offsets.topic.num.partitions", "6");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("min.insync.replicas", "1");
+        p.put("transaction.state.log.replication.factor", replicas);
+        p.put("transaction.state.log.min.isr", minInSync);
+        p.put("default.replication.factor", replicas);
+        p.put("min.insync.replicas", minInSync);
         p.put("num.partitions", "6");
         p.put("auto.create.topics.enable", "true");
         p.put("group.initial.rebalance.delay.ms", "0");
@@ -185,7 +211,7 @@ public final class LocalKafka implements AutoCloseable {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         // StorageTool.main would exit the JVM; execute returns a status instead.
         int status = StorageTool.execute(new String[] {
-                "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"
+                "format", "-t", membership.clusterId(), "-c", config.toString(), "--ignore-formatted"
         }, new PrintStream(output, true, StandardCharsets.UTF_8));
         if (status != 0) {
             throw new IllegalStateException("Formatting Kafka storage failed: " + output.toString(StandardCharsets.UTF_8));
