@@ -24,8 +24,9 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Two instances in one consumer group over one database split the partitions between them; one is stopped
- * and another started (a restart) half way. The answers equal the independent model and a single instance's.
+ * Three instances in one consumer group over one database split the partitions between them; one leaves half way
+ * (its partitions are rebalanced to the other two) and a replacement joins at three quarters. Every instance's answers
+ * equal the independent model's, and each other's.
  */
 class ScaleOutTest {
 
@@ -43,22 +44,25 @@ class ScaleOutTest {
     }
 
     @Test
-    void twoInstancesAndARestartGiveTheSameAnswers() throws Exception {
+    void threeInstancesOneLeavingAndOneJoiningGiveTheSameAnswers() throws Exception {
         String group = "scale-" + UUID.randomUUID();
         String database = "scale-" + UUID.randomUUID();
         String pipeline = "scale-" + UUID.randomUUID().toString().substring(0, 8);
         EmbeddedServer a = instance(database, group);
         EmbeddedServer b = instance(database, group);
-        EmbeddedServer c = null;
+        EmbeddedServer c = instance(database, group);
+        EmbeddedServer d = null;
         try (EventWriter writer = new EventWriter()) {
-            List<DealScript> deals = FunnelPropertyTest.generate(42, 60).stream().map(d -> d.withId(pipeline + "-" + d.dealId())).toList();
+            List<DealScript> deals = FunnelPropertyTest.generate(42, 60).stream().map(deal -> deal.withId(pipeline + "-" + deal.dealId())).toList();
             var definition = PropertyEvents.pipeline(pipeline, Instant.parse("2026-01-01T00:00:00Z"));
             writer.send(definition.type(), pipeline, 0, definition.time(), definition.payload());
             int half = deals.size() / 2;
             for (int i = 0; i < deals.size(); i++) {
                 if (i == half) {
                     b.getApplicationContext().close();
-                    c = instance(database, group);
+                }
+                if (i == half + half / 2) {
+                    d = instance(database, group);
                 }
                 for (PropertyEvents.Event e : PropertyEvents.events(pipeline, deals.get(i))) {
                     writer.send(e.type(), e.subject(), e.sequence(), e.time(), e.payload());
@@ -69,15 +73,18 @@ class ScaleOutTest {
                     .map(r -> List.of(r.reached(), r.entered(), r.current(), r.advanced(), r.lost())).toList();
             JsonNode fromA = await(a, pipeline, expected);
             JsonNode fromC = await(c, pipeline, expected);
+            JsonNode fromD = await(d, pipeline, expected);
             assertEquals(fromA.get("stages"), fromC.get("stages"), "every instance answers the same");
+            assertEquals(fromA.get("stages"), fromD.get("stages"), "every instance answers the same");
             IndependentModel.Totals totals = model.totals(null);
             JsonNode t = fromA.get("totals");
             assertEquals(List.of(totals.deals(), totals.won(), totals.lost(), totals.open()),
                     List.of(t.get("deals").asLong(), t.get("won").asLong(), t.get("lost").asLong(), t.get("open").asLong()), "totals");
         } finally {
             a.getApplicationContext().close();
-            if (c != null) {
-                c.getApplicationContext().close();
+            c.getApplicationContext().close();
+            if (d != null) {
+                d.getApplicationContext().close();
             }
         }
     }
