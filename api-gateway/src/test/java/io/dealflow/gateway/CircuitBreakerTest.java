@@ -28,9 +28,7 @@ class CircuitBreakerTest {
 
     @DynamicPropertySource
     static void downstreams(DynamicPropertyRegistry registry) {
-        int dead = RoutingTest.freePort();
-        registry.add("dealflow.pipeline-service-url", () -> "http://127.0.0.1:" + dead);
-        registry.add("dealflow.analytics-service-url", () -> "http://127.0.0.1:" + dead);
+        DownstreamDownTest.downstreams(registry);
     }
 
     @LocalServerPort
