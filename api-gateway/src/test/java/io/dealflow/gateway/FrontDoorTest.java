@@ -122,7 +122,7 @@ class FrontDoorTest {
         PIPELINE.received.clear();
         HttpResponse<String> created = send("GET", "/api/v1/deals", Tokens.token("a", "deals:read"));
         String requestId = created.headers().firstValue("X-Request-Id").orElseThrow();
-        assertTrue(created.headers().firstValue("traceparent").orElseThrow().matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"));
+        assertTrue(created.headers().firstValue("traceparent").orElseThrow().matches("00-[0-9a-f]{32}-[0-9a-f]{16}-00"), "started by the gateway, not sampled at the default probability 0");
         assertEquals(List.of(requestId), header(PIPELINE.received.get(0), "X-Request-Id"));
 
         String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
