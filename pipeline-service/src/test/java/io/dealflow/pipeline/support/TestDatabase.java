@@ -24,6 +24,10 @@ public final class TestDatabase {
             registry.add("spring.flyway.create-schemas", () -> "true");
             registry.add("spring.datasource.username", () -> env("DEALFLOW_TEST_PG_USER", "postgres"));
             registry.add("spring.datasource.password", () -> env("DEALFLOW_TEST_PG_PASSWORD", ""));
+            // the test framework keeps a context per configuration alive: each then holds one idle connection, not ten,
+            // so together they stay under the server's connection limit (100 by default)
+            registry.add("spring.datasource.hikari.minimum-idle", () -> "1");
+            registry.add("spring.datasource.hikari.idle-timeout", () -> "10000");
         } else {
             String name = "pipeline-" + UUID.randomUUID();
             registry.add("spring.datasource.url", () -> "jdbc:h2:mem:" + name

@@ -12,6 +12,7 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 import java.util.List;
@@ -28,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @AutoConfigureObservability(metrics = false)
 @TestPropertySource(properties = "management.tracing.sampling.probability=1.0")
 @Import(RequestTracingTest.Exporter.class)
+// a context of its own that no other test shares: closed afterwards rather than cached
+@DirtiesContext
 class RequestTracingTest extends IntegrationTest {
 
     @TestConfiguration
