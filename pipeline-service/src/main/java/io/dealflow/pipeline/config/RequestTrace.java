@@ -3,6 +3,8 @@ package io.dealflow.pipeline.config;
 import org.axonframework.messaging.MetaData;
 import org.slf4j.MDC;
 
+import java.util.regex.Pattern;
+
 /**
  * The W3C trace context (traceparent) of the request a command came from. It is kept in the metadata of the events the
  * command causes, stored with them, and published with them as the CloudEvents distributed-tracing extension, so a
@@ -10,11 +12,18 @@ import org.slf4j.MDC;
  */
 public final class RequestTrace {
 
+    public static final String HEADER = "traceparent";
     public static final String METADATA_KEY = "traceparent";
     /** Where the request filter keeps the current request's traceparent. */
-    static final String MDC_KEY = "traceparent";
+    public static final String MDC_KEY = "traceparent";
+    /** A W3C trace context of version 00: only such a value is kept and published (the event contract's pattern). */
+    private static final Pattern W3C = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
     private RequestTrace() {
+    }
+
+    public static boolean isWellFormed(String traceparent) {
+        return traceparent != null && W3C.matcher(traceparent).matches();
     }
 
     /** The metadata with the current request's traceparent added, when there is a request with one. */

@@ -1,5 +1,6 @@
 package io.dealflow.pipeline.web;
 
+import io.dealflow.pipeline.config.RequestTrace;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,17 +29,18 @@ class RequestIdFilter extends OncePerRequestFilter {
         if (requestId == null || !SAFE.matcher(requestId).matches()) {
             requestId = UUID.randomUUID().toString();
         }
-        String traceparent = request.getHeader("traceparent");
+        String traceparent = request.getHeader(RequestTrace.HEADER);
         MDC.put("requestId", requestId);
-        if (traceparent != null && traceparent.length() <= 55) {
-            MDC.put("traceparent", traceparent);
+        // a malformed one is dropped: it would otherwise be stored with the events and break their contract
+        if (RequestTrace.isWellFormed(traceparent)) {
+            MDC.put(RequestTrace.MDC_KEY, traceparent);
         }
         response.setHeader("X-Request-Id", requestId);
         try {
             chain.doFilter(request, response);
         } finally {
             MDC.remove("requestId");
-            MDC.remove("traceparent");
+            MDC.remove(RequestTrace.MDC_KEY);
         }
     }
 }

@@ -95,7 +95,7 @@ class PublishingTest extends IntegrationTest {
     @LocalServerPort
     int port;
 
-    /** The request's trace context travels with the events it caused (CloudEvents distributed tracing); none is made up. */
+    /** The request's trace context travels with the events it caused (CloudEvents distributed tracing); none is made up or passed on malformed. */
     @Test
     void eventsCarryTheTraceContextOfTheRequestThatCausedThem() throws Exception {
         String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
@@ -108,20 +108,23 @@ class PublishingTest extends IntegrationTest {
                 "traceparent", traceparent).status());
         Api.Reply untraced = api.call("POST", "/api/v1/deals", "{\"title\": \"Untraced\", \"amount\": {\"value\": \"1\", \"currency\": \"EUR\"}}");
         String untracedDeal = untraced.body().get("dealId").asText();
+        Api.Reply malformed = api.call("POST", "/api/v1/deals", "{\"title\": \"Malformed\", \"amount\": {\"value\": \"1\", \"currency\": \"EUR\"}}",
+                "traceparent", "00-not-a-trace-context");
+        String malformedDeal = malformed.body().get("dealId").asText();
 
         List<ConsumerRecord<String, byte[]>> records;
         try (TopicReader reader = new TopicReader(LocalKafka.shared().bootstrapServers(), EventTypes.TOPIC)) {
-            records = reader.readUntil(seen -> ofDeals(seen, tracedDeal, untracedDeal).size() >= 3, Duration.ofSeconds(30))
-                    .stream().filter(r -> Set.of(tracedDeal, untracedDeal).contains(r.key())).toList();
+            records = reader.readUntil(seen -> ofDeals(seen, tracedDeal, untracedDeal, malformedDeal).size() >= 4, Duration.ofSeconds(30))
+                    .stream().filter(r -> Set.of(tracedDeal, untracedDeal, malformedDeal).contains(r.key())).toList();
         }
-        assertEquals(3, records.size());
+        assertEquals(4, records.size());
         for (ConsumerRecord<String, byte[]> record : records) {
             Header header = record.headers().lastHeader("ce_traceparent");
             if (record.key().equals(tracedDeal)) {
                 assertNotNull(header, "the traced request's events carry its trace context");
                 assertEquals(traceparent, new String(header.value(), StandardCharsets.UTF_8));
             } else {
-                assertNull(header, "a request without trace context gets none on its event");
+                assertNull(header, "a request without a well-formed trace context gets none on its event (the contract's pattern)");
             }
         }
     }
