@@ -1,5 +1,6 @@
 package io.dealflow.pipeline.config;
 
+import io.dealflow.pipeline.tracing.RequestTrace;
 import org.axonframework.messaging.MetaData;
 
 /**

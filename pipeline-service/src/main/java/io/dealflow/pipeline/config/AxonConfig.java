@@ -1,5 +1,6 @@
 package io.dealflow.pipeline.config;
 
+import io.dealflow.pipeline.tracing.RequestTrace;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;

@@ -8,7 +8,7 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.dealflow.events.v1.EventTypes;
 import io.dealflow.pipeline.config.Actor;
-import io.dealflow.pipeline.config.RequestTrace;
+import io.dealflow.pipeline.tracing.RequestTrace;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;

@@ -1,6 +1,6 @@
 package io.dealflow.pipeline.web;
 
-import io.dealflow.pipeline.config.RequestTrace;
+import io.dealflow.pipeline.tracing.RequestTrace;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

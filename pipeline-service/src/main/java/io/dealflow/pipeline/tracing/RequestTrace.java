@@ -1,4 +1,4 @@
-package io.dealflow.pipeline.config;
+package io.dealflow.pipeline.tracing;
 
 import org.axonframework.messaging.MetaData;
 import org.slf4j.MDC;
