@@ -48,8 +48,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Two pipeline-service instances on one PostgreSQL event store, each behind a gateway of its own. Clients move the same
  * deals through both at once, and one instance is killed with -9 in the middle. Afterwards: no 5xx from the surviving
  * side (a conflict is retried on the stored events, or answered 409), every acknowledged move is in its deal's
- * history, and every stored event is on the topic in its deal's order — the killed instance's share of the publisher
- * was taken over by the other; what it had sent but not yet recorded as sent comes again, as the same event. Needs the PostgreSQL server at {@code DEALFLOW_TEST_PG_SERVER}
+ * history, and every stored event is on the topic in its deal's order — the publisher's segments were split two and
+ * two, and the killed instance's share was taken over by the other; what it had sent but not yet recorded as sent comes again, as the same event. Needs the PostgreSQL server at {@code DEALFLOW_TEST_PG_SERVER}
  * (default 127.0.0.1:5432, user postgres); skipped, saying so, where none answers.
  */
 class PipelineScaleOutIT {
@@ -64,6 +64,8 @@ class PipelineScaleOutIT {
 
     private static final List<ServiceProcess> started = new ArrayList<>();
     private static ServiceProcess pipelineA;
+    private static String pipelineUrlA;
+    private static String pipelineUrlB;
     private static String gatewayA;
     private static String gatewayB;
     private static String kafka;
@@ -93,6 +95,8 @@ class PipelineScaleOutIT {
         // one after the other, as a rolling start does: the first migrates the store
         pipelineA = pipeline("scale-out-pipeline-a", portA, root, data, logs);
         pipeline("scale-out-pipeline-b", portB, root, data, logs);
+        pipelineUrlA = "http://127.0.0.1:" + portA;
+        pipelineUrlB = "http://127.0.0.1:" + portB;
         gatewayA = gateway("scale-out-gateway-a", portA, root, logs);
         gatewayB = gateway("scale-out-gateway-b", portB, root, logs);
     }
@@ -149,6 +153,9 @@ class PipelineScaleOutIT {
 
     @Test
     void concurrentCommandsThroughTwoInstancesLoseNothingAndPublishEveryEventOnce() throws Exception {
+        // the publisher's four segments split between the two instances, and all of them taken over by B after the kill
+        awaitSegments(pipelineUrlA, 2, Duration.ofSeconds(30));
+        awaitSegments(pipelineUrlB, 2, Duration.ofSeconds(30));
         List<String> deals = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             Reply created = send(i % 2 == 0 ? gatewayA : gatewayB, "POST", "/api/v1/deals",
@@ -189,7 +196,8 @@ class PipelineScaleOutIT {
         Thread.sleep(8_000);
         aKilled.set(true);
         pipelineA.crash();
-        Thread.sleep(8_000);
+        awaitSegments(pipelineUrlB, 4, Duration.ofSeconds(45));
+        Thread.sleep(2_000);
         running.set(false);
         for (Future<?> f : load) {
             f.get();
@@ -244,6 +252,24 @@ class PipelineScaleOutIT {
     }
 
     record Published(long sequence, String id) {
+    }
+
+    /** Waits until the instance reports working on that many of the publisher's segments (its Prometheus gauge). */
+    private void awaitSegments(String pipeline, int expected, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int claimed = -1;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(pipeline + "/actuator/prometheus")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            claimed = metrics.body().lines().filter(line -> line.startsWith("dealflow_publisher_segments_claimed"))
+                    .mapToInt(line -> (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
+            if (claimed == expected) {
+                System.out.println("Scale-out: " + pipeline + " works on " + claimed + " publisher segments");
+                return;
+            }
+            Thread.sleep(200);
+        }
+        assertEquals(expected, claimed, pipeline + ": publisher segments claimed");
     }
 
     private static boolean reachedAtOrBefore(JsonNode events, String stageId, long version) {

@@ -4,6 +4,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,6 +18,13 @@ class PublishingConfig {
     ConfigurerModule publisherPropagatesErrors() {
         return configurer -> configurer.eventProcessing()
                 .registerListenerInvocationErrorHandler(DealEventPublisher.GROUP, c -> PropagatingErrorHandler.instance());
+    }
+
+    /** Each instance claims only its share of the publisher's segments (see {@link PublisherShare}). */
+    @Bean
+    ConfigurerModule publisherClaimsItsShare(ObjectProvider<PublisherShare> share) {
+        return configurer -> configurer.eventProcessing().registerPooledStreamingEventProcessorConfiguration(
+                DealEventPublisher.GROUP, (config, builder) -> builder.maxSegmentProvider(name -> share.getObject().maxSegments()));
     }
 
     /**
