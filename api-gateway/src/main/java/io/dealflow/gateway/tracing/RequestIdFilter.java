@@ -1,9 +1,12 @@
 package io.dealflow.gateway.tracing;
 
+import io.micrometer.tracing.TraceContext;
+import io.micrometer.tracing.handler.TracingObservationHandler;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.observation.ServerRequestObservationContext;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -17,10 +20,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
- * Every request gets an X-Request-Id and a W3C traceparent: taken from the caller when well-formed, created
- * otherwise; both go to the services and back in the response (also on errors answered by the gateway itself).
- * A trace the gateway starts is marked sampled for {@code dealflow.tracing.sampling-probability} of the requests: the
- * services record spans for those (they follow the sampled flag) and export them where OTLP is configured.
+ * Every request gets an X-Request-Id and a W3C traceparent; both go to the services and back in the response (also on
+ * errors answered by the gateway itself). The request id is the caller's when well-formed. The traceparent is that of
+ * the gateway's own span for the request (Micrometer Tracing: a child of the caller's traceparent, or a new trace
+ * sampled for {@code management.tracing.sampling.probability} of the requests), and the services' spans are its
+ * children. (Spring Cloud Gateway's client span per proxied call is left off: it cost more CPU than the proxying.) With
+ * tracing switched off ({@code management.tracing.enabled=false}) the caller's well-formed traceparent is passed on,
+ * or one is made with the same sampling share.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -32,9 +38,12 @@ public class RequestIdFilter implements WebFilter {
     private static final Pattern W3C = Pattern.compile("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private final boolean tracing;
     private final double samplingProbability;
 
-    RequestIdFilter(@Value("${dealflow.tracing.sampling-probability}") double samplingProbability) {
+    RequestIdFilter(@Value("${management.tracing.enabled:true}") boolean tracing,
+                    @Value("${management.tracing.sampling.probability}") double samplingProbability) {
+        this.tracing = tracing;
         this.samplingProbability = samplingProbability;
     }
 
@@ -43,14 +52,27 @@ public class RequestIdFilter implements WebFilter {
         ServerHttpRequest request = exchange.getRequest();
         String requestId = valid(request.getHeaders().getFirst(REQUEST_ID), SAFE_ID) ? request.getHeaders().getFirst(REQUEST_ID)
                 : UUID.randomUUID().toString();
-        String traceparent = valid(request.getHeaders().getFirst(TRACEPARENT), W3C) ? request.getHeaders().getFirst(TRACEPARENT)
-                : "00-" + hex(16) + "-" + hex(8) + (ThreadLocalRandom.current().nextDouble() < samplingProbability ? "-01" : "-00");
+        String traceparent = traceparent(exchange);
         exchange.getResponse().getHeaders().set(REQUEST_ID, requestId);
         exchange.getResponse().getHeaders().set(TRACEPARENT, traceparent);
         return chain.filter(exchange.mutate().request(r -> r.headers(h -> {
             h.set(REQUEST_ID, requestId);
             h.set(TRACEPARENT, traceparent);
         })).build());
+    }
+
+    private String traceparent(ServerWebExchange exchange) {
+        TraceContext span = !tracing ? null : ServerRequestObservationContext.findCurrent(exchange.getAttributes())
+                .map(context -> context.<TracingObservationHandler.TracingContext>get(TracingObservationHandler.TracingContext.class))
+                .map(TracingObservationHandler.TracingContext::getSpan)
+                .map(io.micrometer.tracing.Span::context)
+                .orElse(null);
+        if (span != null) {
+            return "00-" + span.traceId() + "-" + span.spanId() + (Boolean.TRUE.equals(span.sampled()) ? "-01" : "-00");
+        }
+        String given = exchange.getRequest().getHeaders().getFirst(TRACEPARENT);
+        return valid(given, W3C) ? given
+                : "00-" + hex(16) + "-" + hex(8) + (ThreadLocalRandom.current().nextDouble() < samplingProbability ? "-01" : "-00");
     }
 
     private static boolean valid(String value, Pattern pattern) {

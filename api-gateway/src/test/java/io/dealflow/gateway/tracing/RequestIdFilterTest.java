@@ -8,7 +8,10 @@ import reactor.core.publisher.Mono;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The sampled flag of a trace the gateway starts follows the configured share; a caller's traceparent is kept. */
+/**
+ * With tracing switched off, the sampled flag of a trace the gateway starts follows the configured share and a caller's
+ * traceparent is kept (with tracing on, {@code RequestTracingTest}).
+ */
 class RequestIdFilterTest {
 
     private static String traceparent(double probability, String given) {
@@ -17,7 +20,7 @@ class RequestIdFilterTest {
             request.header(RequestIdFilter.TRACEPARENT, given);
         }
         MockServerWebExchange exchange = MockServerWebExchange.from(request);
-        new RequestIdFilter(probability).filter(exchange, e -> Mono.empty()).block();
+        new RequestIdFilter(false, probability).filter(exchange, e -> Mono.empty()).block();
         return exchange.getResponse().getHeaders().getFirst(RequestIdFilter.TRACEPARENT);
     }
 
