@@ -6,6 +6,7 @@ import io.dealflow.analytics.projection.FunnelProjection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
 import jakarta.inject.Singleton;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ public class Ingestion {
     private final EventDecoder decoder;
     private final DeadLetters deadLetters;
     private final FunnelProjection projection;
+    private final ProjectionSpans spans;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Counter applied;
     private final Counter duplicates;
@@ -36,10 +38,11 @@ public class Ingestion {
     private final Counter gaps;
     private final DistributionSummary batchSizes;
 
-    public Ingestion(EventDecoder decoder, DeadLetters deadLetters, FunnelProjection projection, MeterRegistry meters) {
+    public Ingestion(EventDecoder decoder, DeadLetters deadLetters, FunnelProjection projection, ProjectionSpans spans, MeterRegistry meters) {
         this.decoder = decoder;
         this.deadLetters = deadLetters;
         this.projection = projection;
+        this.spans = spans;
         this.applied = counter(meters, "applied");
         this.duplicates = counter(meters, "duplicate");
         this.unknown = counter(meters, "unknown_type");
@@ -55,6 +58,18 @@ public class Ingestion {
     }
 
     public FunnelProjection.Summary ingest(List<ConsumerRecord<String, byte[]>> records) {
+        List<Span> traced = spans.start(records);
+        try {
+            FunnelProjection.Summary summary = decodeAndApply(records);
+            spans.end(traced, null);
+            return summary;
+        } catch (RuntimeException e) {
+            spans.end(traced, e);
+            throw e;
+        }
+    }
+
+    private FunnelProjection.Summary decodeAndApply(List<ConsumerRecord<String, byte[]>> records) {
         List<FunnelProjection.Delivery> deliveries = new ArrayList<>(records.size());
         for (ConsumerRecord<String, byte[]> record : records) {
             DecodedEvent event = decoder.decode(record);

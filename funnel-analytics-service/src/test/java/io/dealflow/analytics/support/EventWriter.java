@@ -44,8 +44,18 @@ public final class EventWriter implements AutoCloseable {
     }
 
     public void send(String id, String type, String subject, long sequence, Instant time, Object payload) {
+        send(event(id, type, subject, sequence, time, payload), subject);
+    }
+
+    /** An event with the trace context of the request that caused it (the {@code ce_traceparent} extension). */
+    public void sendTraced(String traceparent, String type, String subject, long sequence, Instant time, Object payload) {
+        send(CloudEventBuilder.v1(event(UUID.randomUUID().toString(), type, subject, sequence, time, payload))
+                .withExtension(EventTypes.TRACEPARENT_EXTENSION, traceparent).build(), subject);
+    }
+
+    private void send(CloudEvent event, String subject) {
         try {
-            producer.send(new ProducerRecord<>(EventTypes.TOPIC, subject, event(id, type, subject, sequence, time, payload))).get();
+            producer.send(new ProducerRecord<>(EventTypes.TOPIC, subject, event)).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
