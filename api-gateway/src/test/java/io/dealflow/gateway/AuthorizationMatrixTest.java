@@ -3,13 +3,10 @@ package io.dealflow.gateway;
 import io.dealflow.gateway.routes.ApiRoute;
 import io.dealflow.gateway.routes.RouteTable;
 import io.dealflow.trust.Scope;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpMethod;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,23 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"dealflow.auth.hs256-secret=" + Tokens.SECRET, "dealflow.rate-limit.enabled=false"})
-class AuthorizationMatrixTest {
+class AuthorizationMatrixTest extends StandInDownstreams {
 
-    static final FakeDownstream PIPELINE = FakeDownstream.named("pipeline-service");
-    static final FakeDownstream ANALYTICS = FakeDownstream.named("funnel-analytics-service");
     static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
-
-    @DynamicPropertySource
-    static void downstreams(DynamicPropertyRegistry registry) {
-        registry.add("dealflow.pipeline-service-url", PIPELINE::url);
-        registry.add("dealflow.analytics-service-url", ANALYTICS::url);
-    }
-
-    @AfterAll
-    static void stop() {
-        PIPELINE.close();
-        ANALYTICS.close();
-    }
 
     @LocalServerPort
     int port;

@@ -1,11 +1,8 @@
 package io.dealflow.gateway;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.IOException;
 import java.net.URI;
@@ -26,22 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
         "dealflow.auth.hs256-secret=" + Tokens.SECRET,
         "dealflow.auth.cors-allowed-origins=https://crm.example.com",
         "dealflow.rate-limit.enabled=false"})
-class FrontDoorTest {
-
-    static final FakeDownstream PIPELINE = FakeDownstream.named("pipeline-service");
-    static final FakeDownstream ANALYTICS = FakeDownstream.named("funnel-analytics-service");
-
-    @DynamicPropertySource
-    static void downstreams(DynamicPropertyRegistry registry) {
-        registry.add("dealflow.pipeline-service-url", PIPELINE::url);
-        registry.add("dealflow.analytics-service-url", ANALYTICS::url);
-    }
-
-    @AfterAll
-    static void stop() {
-        PIPELINE.close();
-        ANALYTICS.close();
-    }
+class FrontDoorTest extends StandInDownstreams {
 
     @LocalServerPort
     int port;

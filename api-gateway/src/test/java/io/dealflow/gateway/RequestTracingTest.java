@@ -4,7 +4,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
@@ -14,8 +13,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,22 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Import(RequestTracingTest.Exporter.class)
 // a context of its own that no other test shares: closed afterwards rather than cached
 @DirtiesContext
-class RequestTracingTest {
-
-    static final FakeDownstream PIPELINE = FakeDownstream.named("pipeline-service");
-    static final FakeDownstream ANALYTICS = FakeDownstream.named("funnel-analytics-service");
-
-    @DynamicPropertySource
-    static void downstreams(DynamicPropertyRegistry registry) {
-        registry.add("dealflow.pipeline-service-url", PIPELINE::url);
-        registry.add("dealflow.analytics-service-url", ANALYTICS::url);
-    }
-
-    @AfterAll
-    static void stop() {
-        PIPELINE.close();
-        ANALYTICS.close();
-    }
+class RequestTracingTest extends StandInDownstreams {
 
     @TestConfiguration
     static class Exporter {

@@ -1,12 +1,9 @@
 package io.dealflow.gateway;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -21,23 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @AutoConfigureObservability
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"dealflow.auth.hs256-secret=" + Tokens.SECRET, "dealflow.rate-limit.enabled=false"})
-class RoutingTest {
+class RoutingTest extends StandInDownstreams {
 
-    static final FakeDownstream PIPELINE = FakeDownstream.named("pipeline-service");
-    static final FakeDownstream ANALYTICS = FakeDownstream.named("funnel-analytics-service");
     static final int DEAD_PORT = freePort();
-
-    @DynamicPropertySource
-    static void downstreams(DynamicPropertyRegistry registry) {
-        registry.add("dealflow.pipeline-service-url", PIPELINE::url);
-        registry.add("dealflow.analytics-service-url", ANALYTICS::url);
-    }
-
-    @AfterAll
-    static void stop() {
-        PIPELINE.close();
-        ANALYTICS.close();
-    }
 
     @LocalServerPort
     int port;
