@@ -42,7 +42,7 @@ class FrontDoorTest extends StandInDownstreams {
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
-        // A fresh connection per call: see the closing note on a JDK-client keep-alive hang after a 403 to a POST.
+        // A fresh connection per call: the JDK client can hang on a kept-alive connection reused after an error answer to a POST.
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
