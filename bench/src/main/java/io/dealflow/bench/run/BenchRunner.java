@@ -398,8 +398,14 @@ public final class BenchRunner {
             // the first probes are not recorded: they bring the query path they use (the funnel of one owner) to
             // compiled code, which the write warm-up does not exercise
             int unrecorded = probes / 4;
+            double[] batchesBefore = null;
+            long recordedFrom = 0;
             for (int i = -unrecorded; i < probes; i++) {
                 boolean recorded = i >= 0;
+                if (i == 0) {
+                    batchesBefore = batchTotals(analytics);
+                    recordedFrom = System.nanoTime();
+                }
                 String owner = "probe-" + UUID.randomUUID();
                 HttpResponse<String> created = client.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/deals"))
                         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
@@ -442,6 +448,11 @@ public final class BenchRunner {
                     unseen++;
                 }
             }
+            double[] batchesAfter = batchTotals(analytics);
+            double seconds = (System.nanoTime() - recordedFrom) / 1e9;
+            double batches = batchesAfter[0] - batchesBefore[0];
+            System.out.printf(Locale.ROOT, "freshness at ~%d commands/s: the projection applied %.0f batches/s of %.1f records on average%n",
+                    commandsPerSecond, batches / seconds, batches == 0 ? 0 : (batchesAfter[1] - batchesBefore[1]) / batches);
         } finally {
             running.set(false);
             background.shutdownNow();
@@ -554,6 +565,12 @@ public final class BenchRunner {
 
     /** Mean records per applied batch, from the service's metrics. */
     private String batchSize(String analytics) throws Exception {
+        double[] totals = batchTotals(analytics);
+        return String.format(Locale.ROOT, "%.0f batches of %.0f records on average", totals[0], totals[0] == 0 ? 0 : totals[1] / totals[0]);
+    }
+
+    /** Batches applied so far and the records in them, from the service's metrics. */
+    private double[] batchTotals(String analytics) throws Exception {
         String metrics = http.send(HttpRequest.newBuilder(URI.create(analytics + "/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
         double count = 0, sum = 0;
         for (String line : metrics.split("\n")) {
@@ -563,7 +580,7 @@ public final class BenchRunner {
                 sum = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
-        return String.format(Locale.ROOT, "%.0f batches of %.0f records on average", count, count == 0 ? 0 : sum / count);
+        return new double[] {count, sum};
     }
 
     /**
