@@ -15,7 +15,7 @@ import java.time.Duration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A downstream that is not running gives a fast 503 problem+json, not a hang or a 500. */
+/** A downstream that is not running gives a fast 503 problem+json, not a hang or a 500, and the gateway stays ready. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"dealflow.auth.hs256-secret=" + Tokens.SECRET, "dealflow.rate-limit.enabled=false"})
 class DownstreamDownTest {
@@ -44,5 +44,21 @@ class DownstreamDownTest {
             assertTrue(response.body().contains("https://dealflow.io/problems/service-unavailable"), response.body());
             assertTrue(millis < 3000, path + " took " + millis + " ms");
         }
+    }
+
+    /**
+     * A gateway whose services are down stays ready: taken out of its load balancer it could answer nothing, where in
+     * it answers the fast 503 problems above. The downstreams' state shows in the overall health.
+     */
+    @Test
+    void aDownstreamOutageLeavesTheGatewayReadyAndShowsInItsHealth() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> readiness = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/readiness"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, readiness.statusCode(), readiness.body());
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, health.statusCode(), health.body());
+        assertTrue(health.body().contains("\"downstreams\":{\"status\":\"DOWN\"}"), health.body());
     }
 }

@@ -10,7 +10,10 @@ import reactor.core.publisher.Mono;
 import java.time.Duration;
 import java.util.Map;
 
-/** The gateway is ready only when the services it routes to answer their own health checks. */
+/**
+ * Whether the services the gateway routes to answer their own health checks: part of {@code /actuator/health}, not of
+ * readiness (a gateway stays in its load balancer and answers 503 problems for a service that is down).
+ */
 @Component("downstreams")
 class DownstreamHealth implements ReactiveHealthIndicator {
 
