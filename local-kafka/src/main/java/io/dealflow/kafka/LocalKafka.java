@@ -189,6 +189,7 @@ public final class LocalKafka implements AutoCloseable {
         p.put("offsets.topic.num.partitions", "6");
         p.put("transaction.state.log.replication.factor", replicas);
         p.put("transaction.state.log.min.isr", minInSync);
+        p.put("transaction.state.log.num.partitions", "6");
         p.put("default.replication.factor", replicas);
         p.put("min.insync.replicas", minInSync);
         p.put("num.partitions", "6");

@@ -9,53 +9,52 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.dealflow.events.v1.EventTypes;
 import io.dealflow.pipeline.config.Actor;
 import io.dealflow.pipeline.tracing.RequestTrace;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
 import java.net.URI;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * The outbox relay: a streaming processor reads the event store from its persisted token and puts every
- * public event on Kafka as a CloudEvent (binary mode), keyed by deal id. Sends of a batch run in parallel;
- * the batch (and so the token) commits only after Kafka acknowledged every one of them. Any failure rolls
- * the batch back and it is retried, so an event can be published twice but never skipped.
+ * The outbox relay: a streaming processor reads the event store from its persisted token and puts every public event on
+ * Kafka as a CloudEvent (binary mode), keyed by deal id. A batch's events go out in one Kafka transaction with the
+ * segment's new position ({@link SegmentProducers}); the token commits only after that transaction did. Any failure
+ * rolls both back and the batch is retried, so a read-committed consumer sees each event once, none skipped.
  */
 @Component
 @ProcessingGroup(DealEventPublisher.GROUP)
 public class DealEventPublisher {
 
     public static final String GROUP = "kafka-publisher";
-    private static final String PENDING = DealEventPublisher.class.getName() + ".pending";
+    private static final String SEGMENT = "Processor[" + GROUP + "]/SegmentId";
+    private static final String BATCH = DealEventPublisher.class.getName() + ".batch";
     private static final URI SOURCE = URI.create(EventTypes.SOURCE);
 
-    private final KafkaTemplate<String, CloudEvent> kafka;
+    private final SegmentProducers producers;
     private final String topic;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    public DealEventPublisher(KafkaTemplate<String, CloudEvent> kafka, @Value("${dealflow.topic}") String topic) {
-        this.kafka = kafka;
+    public DealEventPublisher(SegmentProducers producers, @Value("${dealflow.topic}") String topic) {
+        this.producers = producers;
         this.topic = topic;
     }
 
     @EventHandler
     void on(Object event, DomainEventMessage<?> message) {
+        Batch batch = batch();
+        // the message's own token: during a republish it is a replay token (a TrackingToken parameter gets it unwrapped)
+        TrackingToken token = message instanceof TrackedEventMessage<?> tracked ? tracked.trackingToken() : null;
+        batch.last = token;
         PublicEvents.Mapped mapped = PublicEvents.map(event, Actor.from(message.getMetaData()));
-        if (mapped == null) {
+        if (mapped == null || batch.producer.alreadyPublished(token)) {
             return;
         }
         CloudEventBuilder builder = CloudEventBuilder.v1();
@@ -74,33 +73,35 @@ public class DealEventPublisher {
                 .withDataContentType("application/json")
                 .withData(serialize(mapped.payload()))
                 .build();
-        pendingSends().add(kafka.send(new ProducerRecord<>(topic, mapped.subject(), cloudEvent)));
+        batch.producer.send(topic, mapped.subject(), cloudEvent);
     }
 
-    private List<CompletableFuture<?>> pendingSends() {
+    /** The unit of work's batch: its segment's Kafka transaction, begun with the first event, committed before the token. */
+    private Batch batch() {
         if (!CurrentUnitOfWork.isStarted()) {
             throw new IllegalStateException("Publishing needs a unit of work");
         }
         UnitOfWork<?> root = CurrentUnitOfWork.get().root();
-        return root.getOrComputeResource(PENDING, key -> {
-            List<CompletableFuture<?>> sends = new ArrayList<>();
-            root.onPrepareCommit(uow -> {
-                // the batch is complete: send what the producer holds back for linger.ms now, not after it
-                kafka.flush();
-                awaitAll(sends);
-            });
-            return sends;
+        return root.getOrComputeResource(BATCH, key -> {
+            Object segment = root.resources().get(SEGMENT);
+            if (!(segment instanceof Integer id)) {
+                throw new IllegalStateException("Publishing runs in the " + GROUP + " processor's segments");
+            }
+            Batch batch = new Batch(producers.forSegment(id));
+            batch.producer.begin();
+            root.onPrepareCommit(uow -> batch.producer.commit(batch.last));
+            root.onRollback(uow -> batch.producer.abort(uow.getExecutionResult() != null && uow.getExecutionResult().isExceptionResult()
+                    ? uow.getExecutionResult().getExceptionResult() : null));
+            return batch;
         });
     }
 
-    private static void awaitAll(List<CompletableFuture<?>> sends) {
-        try {
-            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaPublishException("Interrupted while waiting for Kafka", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new KafkaPublishException("Kafka did not acknowledge the batch; it will be retried", e);
+    private static final class Batch {
+        private final SegmentProducers.SegmentProducer producer;
+        private TrackingToken last;
+
+        private Batch(SegmentProducers.SegmentProducer producer) {
+            this.producer = producer;
         }
     }
 

@@ -10,6 +10,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 
+import java.time.Duration;
+
 @Configuration
 class PublishingConfig {
 
@@ -41,6 +43,19 @@ class PublishingConfig {
                 .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)
                 .config(TopicConfig.RETENTION_MS_CONFIG, "-1")
                 .config(TopicConfig.RETENTION_BYTES_CONFIG, "-1")
+                .build();
+    }
+
+    /** Where each publisher segment's position is committed with its events (see {@link SegmentProducers}): the last one per key counts. */
+    @Bean
+    NewTopic publisherPositionsTopic(@Value("${dealflow.publisher.positions-topic}") String topic,
+                                     @Value("${axon.eventhandling.processors.kafka-publisher.initial-segment-count}") int segments,
+                                     @Value("${dealflow.topic-replicas}") short replicas,
+                                     @Value("${dealflow.topic-min-insync-replicas}") int minInSyncReplicas) {
+        return TopicBuilder.name(topic).partitions(segments).replicas(replicas)
+                .config(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(minInSyncReplicas))
+                .config(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)
+                .config(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofMinutes(10).toMillis()))
                 .build();
     }
 }
