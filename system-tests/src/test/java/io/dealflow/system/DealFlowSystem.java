@@ -4,6 +4,10 @@ import io.dealflow.bench.process.ServiceProcess;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,6 +122,27 @@ final class DealFlowSystem implements AutoCloseable {
         pipelineService.awaitHealthy(pipelineHealth(), Duration.ofSeconds(120));
         analyticsService.awaitHealthy(analyticsHealth(), Duration.ofSeconds(120));
         gatewayService.awaitHealthy(gateway() + "/actuator/health", Duration.ofSeconds(120));
+        awaitRoutedRequest(Duration.ofSeconds(60));
+    }
+
+    /**
+     * Ready means a request gets through the gateway to a service: the first one opens the gateway's connections to
+     * the services, which the health checks (their own client) do not.
+     */
+    private void awaitRoutedRequest(Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(gateway() + "/api/v1/pipelines"))
+                .header("Authorization", "Bearer " + token("system-test", ALL_SCOPES)).timeout(Duration.ofSeconds(10)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int status = 0;
+        while (System.nanoTime() < deadline) {
+            status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status == 200) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("no request got through the gateway within " + timeout + " (last answer " + status + ")");
     }
 
     /** A gateway in front of this system's services on {@code port}, with extra settings; stopped with the system. */
