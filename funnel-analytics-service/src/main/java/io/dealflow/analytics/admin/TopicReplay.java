@@ -17,7 +17,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
-/** Reads the whole topic, from the first record of every partition to the end as it is now, in batches. */
+/**
+ * Reads the whole topic, from the first record of every partition to the end as it is now, in batches: the committed
+ * records, as the live projection reads them (what aborted publisher transactions left is skipped).
+ */
 @Singleton
 public class TopicReplay {
 
@@ -29,14 +32,18 @@ public class TopicReplay {
         this.topic = topic;
     }
 
-    /** Returns the number of records read; {@code total} is told first how many there are to read. */
+    /**
+     * Returns the number of records read; {@code total} is told first how many offsets there are to read (an upper bound:
+     * transaction markers and aborted records take offsets too).
+     */
     public long readAll(LongConsumer total, Consumer<List<ConsumerRecord<String, byte[]>>> batches) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000,
                 ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024,
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             consumer.assign(partitions);
