@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
@@ -38,10 +39,15 @@ import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The publisher's Kafka side: one transactional producer per segment of the publishing processor. A batch's events and
@@ -50,6 +56,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * instance that takes a segment over fences the previous owner (its open transaction is aborted, any later one refused)
  * and then reads the segment's last position from Kafka: the events it covers are on the topic already and are not
  * sent again, also when the previous owner died between its Kafka commit and its token commit.
+ * <p>
+ * With transactions switched off ({@code dealflow.publisher.transactions}) all segments share one idempotent producer
+ * and a batch's token commits once Kafka acknowledged its events: at least once — an instance that dies after the
+ * acknowledgement and before its token commit has that batch sent again by the next owner — for less work per batch.
  */
 @Component
 class SegmentProducers {
@@ -66,13 +76,17 @@ class SegmentProducers {
     private final Counter skipped;
     private final Map<Integer, SegmentProducer> producers = new ConcurrentHashMap<>();
     private final CloudEventSerializer cloudEvents = new CloudEventSerializer();
+    private final boolean transactional;
     private volatile String storeId;
+    private volatile KafkaProducer<String, byte[]> shared;
 
     SegmentProducers(KafkaProperties kafka, TokenStore tokenStore, @Qualifier("serializer") Serializer serializer,
                      @Value("${dealflow.publisher.positions-topic}") String positionsTopic,
                      @Value("${dealflow.publisher.transactional-id-prefix}") String transactionalIdPrefix,
                      @Value("${dealflow.publisher.transaction-timeout}") Duration transactionTimeout,
+                     @Value("${dealflow.publisher.transactions}") boolean transactional,
                      MeterRegistry metrics) {
+        this.transactional = transactional;
         this.producerConfig = new HashMap<>(kafka.buildProducerProperties(null));
         producerConfig.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
         producerConfig.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
@@ -97,6 +111,9 @@ class SegmentProducers {
     }
 
     private SegmentProducer open(int segment) {
+        if (!transactional) {
+            return new SegmentProducer(segment, sharedProducer(), null, 0, null);
+        }
         String store = storeId();
         Map<String, Object> config = new HashMap<>(producerConfig);
         config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalIdPrefix + "-" + store + "-" + segment);
@@ -112,6 +129,13 @@ class SegmentProducers {
             producer.close(Duration.ZERO);
             throw e;
         }
+    }
+
+    private synchronized KafkaProducer<String, byte[]> sharedProducer() {
+        if (shared == null) {
+            shared = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+        }
+        return shared;
     }
 
     private String storeId() {
@@ -160,7 +184,12 @@ class SegmentProducers {
 
     @PreDestroy
     void close() {
-        producers.values().forEach(p -> p.kafka.close(Duration.ofSeconds(5)));
+        if (transactional) {
+            producers.values().forEach(p -> p.kafka.close(Duration.ofSeconds(5)));
+        } else if (shared != null) {
+            shared.close(Duration.ofSeconds(5));
+            shared = null;
+        }
         producers.clear();
     }
 
@@ -171,6 +200,7 @@ class SegmentProducers {
         private final KafkaProducer<String, byte[]> kafka;
         private final String positionKey;
         private final int positionPartition;
+        private final List<Future<RecordMetadata>> unacknowledged = new ArrayList<>();
         private TrackingToken published;
         private boolean inTransaction;
 
@@ -184,6 +214,10 @@ class SegmentProducers {
         }
 
         void begin() {
+            if (!transactional) {
+                unacknowledged.clear();
+                return;
+            }
             try {
                 kafka.beginTransaction();
             } catch (RuntimeException e) {
@@ -211,11 +245,18 @@ class SegmentProducers {
         void send(String topic, String key, CloudEvent event) {
             Headers headers = new RecordHeaders();
             byte[] body = cloudEvents.serialize(topic, headers, event);
-            kafka.send(new ProducerRecord<>(topic, null, key, body, headers));
+            Future<RecordMetadata> sent = kafka.send(new ProducerRecord<>(topic, null, key, body, headers));
+            if (!transactional) {
+                unacknowledged.add(sent);
+            }
         }
 
         /** Commits the batch's events together with the segment's new position; after a failure neither is on Kafka. */
         void commit(TrackingToken last) {
+            if (!transactional) {
+                awaitAcknowledgements();
+                return;
+            }
             try {
                 // what was on Kafka and what this batch read, together: a batch of events that were all there already
                 // must not move the position back
@@ -235,12 +276,30 @@ class SegmentProducers {
             }
         }
 
+        private void awaitAcknowledgements() {
+            // the batch is complete: send what the producer holds back for linger.ms now, not after it
+            kafka.flush();
+            try {
+                for (Future<RecordMetadata> sent : unacknowledged) {
+                    sent.get(60, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DealEventPublisher.KafkaPublishException("Interrupted while waiting for Kafka", e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new DealEventPublisher.KafkaPublishException("Kafka did not acknowledge the batch; it will be retried", e);
+            } finally {
+                unacknowledged.clear();
+            }
+        }
+
         /**
          * Ends the open transaction, if any. A producer that cannot abort cleanly (fenced by another instance, a commit
          * whose outcome is unknown, the broker away) is replaced: its successor's start completes or aborts whatever
          * this one left open, and then reads the position that is really on Kafka.
          */
         void abort(Throwable cause) {
+            unacknowledged.clear();
             if (!inTransaction) {
                 return;
             }
