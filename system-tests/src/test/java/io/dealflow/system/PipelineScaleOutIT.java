@@ -49,7 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * deals through both at once, and one instance is killed with -9 in the middle. Afterwards: no 5xx from the surviving
  * side (a conflict is retried on the stored events, or answered 409), every acknowledged move is in its deal's
  * history, and every stored event is on the topic in its deal's order — the publisher's segments were split two and
- * two, and the killed instance's share was taken over by the other, and each event is on the topic exactly once for a
+ * two, and the killed instance's share was taken over by the other, and, with the publisher's transactions on, each event is on the topic exactly once for a
  * read-committed consumer (what the killed instance had committed to Kafka but not yet recorded as sent is not sent
  * again; what it had in an open Kafka transaction is aborted when its segment is taken over). Needs the PostgreSQL server at {@code DEALFLOW_TEST_PG_SERVER}
  * (default 127.0.0.1:5432, user postgres); skipped, saying so, where none answers.
@@ -113,6 +113,7 @@ class PipelineScaleOutIT {
         env.put("SPRING_DATASOURCE_PASSWORD", "");
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
         env.put("DEALFLOW_GATEWAY_SECRET", DealFlowSystem.GATEWAY_SECRET);
+        env.put("DEALFLOW_PUBLISHER_TRANSACTIONS", "true");
         ServiceProcess process = new ServiceProcess(name, root.resolve("pipeline-service/target/pipeline-service.jar"), env, logs, JVM).start();
         started.add(process);
         return process.awaitHealthy("http://127.0.0.1:" + port + "/actuator/health/readiness", Duration.ofSeconds(120));

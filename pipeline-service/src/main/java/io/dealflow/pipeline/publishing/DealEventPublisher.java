@@ -24,9 +24,10 @@ import java.time.ZoneOffset;
 
 /**
  * The outbox relay: a streaming processor reads the event store from its persisted token and puts every public event on
- * Kafka as a CloudEvent (binary mode), keyed by deal id. A batch's events go out in one Kafka transaction with the
- * segment's new position ({@link SegmentProducers}); the token commits only after that transaction did. Any failure
- * rolls both back and the batch is retried, so a read-committed consumer sees each event once, none skipped.
+ * Kafka as a CloudEvent (binary mode), keyed by deal id. The token commits only after Kafka took the batch — with
+ * transactions on, in one transaction with the segment's new position ({@link SegmentProducers}). Any failure rolls
+ * the batch back and it is retried, so no event is skipped; with transactions on, a read-committed consumer also sees
+ * none twice.
  */
 @Component
 @ProcessingGroup(DealEventPublisher.GROUP)

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** With the publisher's transactions switched off, every event still reaches the topic, and no position is kept. */
+/** With the publisher's transactions off (the default, set here all the same), every event reaches the topic and no position is kept. */
 class AtLeastOncePublishingTest extends IntegrationTest {
 
     private static final String TOPIC = "at-least-once-" + UUID.randomUUID();

@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Each stored event is on the topic once for a read-committed consumer, also when the publisher's owner of a segment
+ * With the publisher's transactions on: each stored event is on the topic once for a read-committed consumer, also when the publisher's owner of a segment
  * dies between committing a batch to Kafka and recording it in the token store, and when a previous owner still has a
  * transaction open as the segment is taken over.
  */
@@ -51,6 +51,7 @@ class ExactlyOncePublishingTest extends IntegrationTest {
     @DynamicPropertySource
     static void ownTopic(DynamicPropertyRegistry registry) {
         registry.add("dealflow.topic", () -> TOPIC);
+        registry.add("dealflow.publisher.transactions", () -> "true");
     }
 
     @Autowired
