@@ -6,6 +6,7 @@ import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
@@ -48,6 +49,7 @@ class PublishingConfig {
 
     /** Where each publisher segment's position is committed with its events (see {@link SegmentProducers}): the last one per key counts. */
     @Bean
+    @ConditionalOnProperty(name = "dealflow.publisher.transactions", havingValue = "true")
     NewTopic publisherPositionsTopic(@Value("${dealflow.publisher.positions-topic}") String topic,
                                      @Value("${axon.eventhandling.processors.kafka-publisher.initial-segment-count}") int segments,
                                      @Value("${dealflow.topic-replicas}") short replicas,
