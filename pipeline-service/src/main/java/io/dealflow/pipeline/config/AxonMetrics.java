@@ -5,14 +5,13 @@ import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.micrometer.EventProcessorLatencyMonitor;
 import org.axonframework.micrometer.GlobalMetricRegistry;
-import org.axonframework.micrometer.MessageTimerMonitor;
 import org.axonframework.monitoring.MessageMonitor;
 import org.axonframework.monitoring.MultiMessageMonitor;
 import org.springframework.stereotype.Component;
 
 /**
- * Axon's metrics (timers per command bus, event store and processor; each processor's latency) without its capacity
- * and counting monitors. The capacity monitor keeps every message's duration for a sliding minute — under load a
+ * Axon's metrics (timers per command bus, event store and processor, see {@link MessageTimers}; each processor's
+ * latency) without its capacity and counting monitors. The capacity monitor keeps every message's duration for a sliding minute — under load a
  * sorted map of hundreds of thousands of entries that all reached the old generation and caused full-GC pauses of
  * 200–350 ms; the counters repeat the timers' counts.
  */
@@ -39,7 +38,7 @@ public class AxonMetrics extends GlobalMetricRegistry {
                 EventProcessorLatencyMonitor.builder().meterNamePrefix(name).meterRegistry(getRegistry()).build());
     }
 
-    private MessageTimerMonitor timer(String name) {
-        return MessageTimerMonitor.builder().meterNamePrefix(name).meterRegistry(getRegistry()).build();
+    private MessageTimers timer(String name) {
+        return new MessageTimers(name, getRegistry());
     }
 }

@@ -26,6 +26,19 @@ public final class DealViewFold {
         return fold.v;
     }
 
+    /** The view after further events of the deal, each with its sequence number; the deal's creation may be the first. */
+    static DealView after(DealView before, List<Object> events, List<Long> versions) {
+        DealViewFold fold = before == null ? new DealViewFold((DealCreated) events.get(0)) : new DealViewFold(before);
+        for (int i = before == null ? 1 : 0; i < events.size(); i++) {
+            fold.apply(events.get(i), versions.get(i));
+        }
+        return fold.v;
+    }
+
+    private DealViewFold(DealView start) {
+        v = start;
+    }
+
     private DealViewFold(DealCreated e) {
         v = new DealView(e.dealId(), e.pipelineId(), e.title(), DealViews.money(e.amount().value(), e.amount().currency()),
                 e.ownerId(), e.source(), e.expectedCloseDate(), e.company(), e.contact(), e.stage().id(), "OPEN",

@@ -19,43 +19,52 @@ import org.springframework.stereotype.Component;
 class DealViewProjection {
 
     private final DealViews views;
+    private final DealViewCapture capture;
 
-    DealViewProjection(DealViews views) {
+    DealViewProjection(DealViews views, DealViewCapture capture) {
         this.views = views;
+        this.capture = capture;
     }
 
     @EventHandler
     void on(DealCreated event, @SequenceNumber long version) {
         views.insert(event, version);
+        capture.applied(event.dealId(), event, version);
     }
 
     @EventHandler
     void on(DealMovedToStage event, @SequenceNumber long version) {
         views.moved(event.dealId(), event.to().id(), event.occurredAt(), version);
+        capture.applied(event.dealId(), event, version);
     }
 
     @EventHandler
     void on(DealWon event, @SequenceNumber long version) {
         views.closed(event.dealId(), DealStatus.WON, null, null, event.occurredAt(), version);
+        capture.applied(event.dealId(), event, version);
     }
 
     @EventHandler
     void on(DealLost event, @SequenceNumber long version) {
         views.closed(event.dealId(), DealStatus.LOST, event.reason(), event.note(), event.occurredAt(), version);
+        capture.applied(event.dealId(), event, version);
     }
 
     @EventHandler
     void on(DealUpdated event, @SequenceNumber long version) {
         views.updated(event.dealId(), event.fields(), event.occurredAt(), version);
+        capture.applied(event.dealId(), event, version);
     }
 
     @EventHandler
     void on(DealReopened event, @SequenceNumber long version) {
         views.reopened(event.dealId(), event.stage().id(), event.occurredAt(), version);
+        capture.applied(event.dealId(), event, version);
     }
 
     @EventHandler
     void on(ActivityLogged event, @SequenceNumber long version) {
         views.activity(event.dealId(), event.occurredAt(), version);
+        capture.applied(event.dealId(), event, version);
     }
 }

@@ -20,6 +20,7 @@ import io.dealflow.pipeline.deal.WinDeal;
 import io.dealflow.pipeline.deal.query.DealHistory;
 import io.dealflow.pipeline.deal.query.DealSearch;
 import io.dealflow.pipeline.deal.query.DealView;
+import io.dealflow.pipeline.deal.query.DealViewCapture;
 import io.dealflow.pipeline.deal.query.DealViews;
 import io.dealflow.pipeline.web.CleanText;
 import io.dealflow.pipeline.web.Problem;
@@ -70,10 +71,13 @@ class DealController {
     private final IdempotencyKeys keys;
     private final ObjectMapper json;
     private final GroupCommit writes;
+    private final DealViewCapture captured;
 
     DealController(CommandGateway commands, DealViews views, DealSearch search, DealHistory history,
-                   DealCreation creation, IdempotencyKeys keys, ObjectMapper json, GroupCommit writes) {
+                   DealCreation creation, IdempotencyKeys keys, ObjectMapper json, GroupCommit writes,
+                   DealViewCapture captured) {
         this.writes = writes;
+        this.captured = captured;
         this.commands = commands;
         this.views = views;
         this.search = search;
@@ -112,10 +116,9 @@ class DealController {
             // made here, on the request's thread: the writer thread has no request (and no trace context) of its own
             MetaData metaData = Actor.metaData(actor);
             // one writer per client and key, so a retry racing its original finds the key taken in the same transaction
-            view = writes.run(idempotencyKey == null ? dealId : actor + "\n" + idempotencyKey, () -> {
-                creation.create(command, metaData, actor, idempotencyKey, requestHash);
-                return load(dealId);
-            });
+            view = writes.run(idempotencyKey == null ? dealId : actor + "\n" + idempotencyKey, () -> captured
+                    .during(dealId, null, () -> creation.create(command, metaData, actor, idempotencyKey, requestHash))
+                    .orElseGet(() -> load(dealId)));
         } catch (DealCreation.KeyTaken taken) {
             return replay(actor, idempotencyKey, requestHash).orElseThrow();
         }
@@ -275,11 +278,8 @@ class DealController {
 
     private DealView sendOnce(String dealId, Object command, String actor) {
         MetaData metaData = Actor.metaData(actor);
-        return writes.run(dealId, () -> {
-            load(dealId);
-            commands.sendAndWait(command, metaData);
-            return load(dealId);
-        });
+        return writes.run(dealId, () -> captured.during(dealId, load(dealId), () -> commands.sendAndWait(command, metaData))
+                .orElseGet(() -> load(dealId)));
     }
 
     private DealView load(String dealId) {
