@@ -61,8 +61,12 @@ class JwtDecoderConfig {
         validators.add(new JwtIssuerValidator(auth.expectedIssuer()));
         String audience = auth.expectedAudience();
         validators.add(required("aud", jwt -> jwt.getAudience() != null && jwt.getAudience().contains(audience)));
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
-        return decoder;
+        OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(validators);
+        decoder.setJwtValidator(validator);
+        if (auth.verifiedTokenTtl().isZero()) {
+            return decoder;
+        }
+        return new VerifiedTokens(decoder, validator, auth.verifiedTokenTtl(), auth.verifiedTokens());
     }
 
     private static NimbusReactiveJwtDecoder jwkSetDecoder(String jwkSetUri, Set<JWSAlgorithm> algorithms) {

@@ -133,7 +133,7 @@ class JwkTokenValidationTest {
 
     private static GatewayAuthProperties properties(String jwks, String issuer, String audience, String skew, List<String> algorithms) {
         return new GatewayAuthProperties(jwks, issuer, audience, null, List.of(), algorithms,
-                org.springframework.boot.convert.DurationStyle.detectAndParse(skew), true);
+                org.springframework.boot.convert.DurationStyle.detectAndParse(skew), true, Duration.ofSeconds(60), 10_000);
     }
 
     private static JWTClaimsSet.Builder valid() {
