@@ -11,9 +11,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Axon's metrics (timers per command bus, event store and processor, see {@link MessageTimers}; each processor's
- * latency) without its capacity and counting monitors. The capacity monitor keeps every message's duration for a sliding minute — under load a
- * sorted map of hundreds of thousands of entries that all reached the old generation and caused full-GC pauses of
- * 200–350 ms; the counters repeat the timers' counts.
+ * latency) without its capacity and counting monitors. The capacity monitor keeps every message's duration for a
+ * sliding minute — under load a sorted map of hundreds of thousands of entries that all reached the old generation and
+ * caused full-GC pauses of 200–350 ms; the counters repeat the timers' counts.
  */
 @Component
 public class AxonMetrics extends GlobalMetricRegistry {
