@@ -146,6 +146,7 @@ public final class BenchRunner {
             // --freshness-only: the write warm-up, then the freshness levels (results only, no docs file)
             if (options.containsKey("freshness-only")) {
                 new HttpLoad(gateway, token).run("warm-up", 32, writeWarmUp, createCall());
+                settle("freshness", "the freshness levels");
                 freshness(kafka, gateway, analytics, token, probes(quick), 500);
                 freshness(kafka, gateway, analytics, token, probes(quick), 1000);
             } else {
@@ -184,6 +185,7 @@ public final class BenchRunner {
         if (!queriesOnly && !importsOnly) {
             writePath(gateway, pipeline, token, level);
             baselines(kafka, jdbcUrl, jdbcUser, level);
+            settle("freshness", "the freshness levels");
             freshness(kafka, gateway, analytics, token, probes(quick), 500);
             freshness(kafka, gateway, analytics, token, probes(quick), 1000);
         }
@@ -306,19 +308,26 @@ public final class BenchRunner {
      */
     private void imports(String gateway, String analytics, String token, String jdbcUrl, String jdbcUser, int deals) throws Exception {
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        ApiClient api = new ApiClient(gateway, token);
+        if (options.containsKey("imports-only")) {
+            // the full run's earlier sections bring the import's code to compiled code; alone, a smaller import does
+            List<DealPlan> warmUp = SalesWorld.lastSixMonths(11, now).deals(Math.max(1, deals / 4)).stream().map(d -> d.asOf(now)).toList();
+            long warmUpStart = System.nanoTime();
+            awaitImport(api, api.startImport(HistoryFile.bytes(warmUp, "warm-up-"), "bench-import-" + UUID.randomUUID(), "all-or-nothing"));
+            report.add("import", "warm-up: import of " + warmUp.size() + " deals, not recorded", String.format(Locale.ROOT, "%.1f s",
+                    (System.nanoTime() - warmUpStart) / 1e9), null, null);
+        }
         List<DealPlan> world = SalesWorld.lastSixMonths(7, now).deals(deals).stream().map(d -> d.asOf(now)).toList();
         byte[] file = HistoryFile.bytes(world, "bench-");
         long before = funnelDeals(analytics);
         long events = world.stream().mapToLong(d -> 1 + d.steps().size()).sum();
+        Map<String, Long> cpuBefore = cpu();
         long start = System.nanoTime();
-        ApiClient api = new ApiClient(gateway, token);
         JsonNode accepted = api.startImport(file, "bench-import-" + UUID.randomUUID(), "all-or-nothing");
         double uploadSeconds = (System.nanoTime() - start) / 1e9;
-        JsonNode job = api.awaitImport(accepted.get("importId").asText(), Duration.ofMinutes(30));
+        JsonNode job = awaitImport(api, accepted);
         double roundTrip = (System.nanoTime() - start) / 1e9;
-        if (!job.get("status").asText().equals("SUCCEEDED")) {
-            throw new IllegalStateException("import did not succeed: " + job);
-        }
+        cpuShare("the import (upload to finish)", cpuBefore, roundTrip * 1000);
         double serverSeconds = Duration.between(Instant.parse(job.get("startedAt").asText()),
                 Instant.parse(job.get("finishedAt").asText())).toMillis() / 1000.0;
         report.add("import", "import of " + deals + " deals (" + events + " events, " + file.length / 1_048_576 + " MiB NDJSON), all-or-nothing",
@@ -334,6 +343,14 @@ public final class BenchRunner {
                 String.format(Locale.ROOT, "%.0f rows/s", raw), null, "one connection, 1,000 rows per batch and commit");
         report.add("import", "import event rate ÷ raw JDBC batch rate", String.format(Locale.ROOT, "%.0f %%", 100 * events / serverSeconds / raw),
                 null, null);
+    }
+
+    private static JsonNode awaitImport(ApiClient api, JsonNode accepted) throws Exception {
+        JsonNode job = api.awaitImport(accepted.get("importId").asText(), Duration.ofMinutes(30));
+        if (!job.get("status").asText().equals("SUCCEEDED")) {
+            throw new IllegalStateException("import did not succeed: " + job);
+        }
+        return job;
     }
 
     private void awaitFunnelDeals(String analytics, long deals) throws Exception {
@@ -479,7 +496,7 @@ public final class BenchRunner {
         double applySeconds = (System.nanoTime() - applyStart + (long) (loadSeconds * 1e9)) / 1e9;
         report.add("projection", "live projection of the loaded world", String.format(Locale.ROOT, "%.0f events/s", applied / applySeconds),
                 ">= 20000/s", "from the first write to the last event applied; " + batchSize(analytics));
-        settle();
+        settle("query", "the queries");
         Map<String, String> endpoints = new LinkedHashMap<>();
         endpoints.put("funnel", "/api/v1/funnel?pipelineId=" + pipelineId);
         endpoints.put("funnel, owner filter", "/api/v1/funnel?pipelineId=" + pipelineId + "&ownerId=owner-3");
@@ -522,11 +539,12 @@ public final class BenchRunner {
     }
 
     /**
-     * Lets the load's aftermath pass before latencies are measured: PostgreSQL writes the loaded pages out in a checkpoint
-     * spread over the next minute (the first endpoints were measured during it), and background work may still run. So: a
-     * checkpoint, then up to a minute until the machine is 85 % idle over a second.
+     * Lets the aftermath of a flat-out load pass before latencies are measured: PostgreSQL writes the loaded pages out in
+     * a checkpoint spread over the next minute (the first endpoints, and the first freshness level after the raw insert
+     * baseline, were measured during it), and background work may still run. So: a checkpoint, then up to a minute until
+     * the machine is 85 % idle over a second.
      */
-    private void settle() throws Exception {
+    private void settle(String section, String before) throws Exception {
         long start = System.nanoTime();
         if (checkpointUrl != null) {
             try (Connection c = DriverManager.getConnection(checkpointUrl, "postgres", ""); Statement s = c.createStatement()) {
@@ -536,7 +554,7 @@ public final class BenchRunner {
         while (System.nanoTime() - start < Duration.ofSeconds(60).toNanos() && idleShare() < 0.85) {
             // idleShare() itself waits a second
         }
-        report.add("query", "settling before the queries", String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - start) / 1e9), null,
+        report.add(section, "settling before " + before, String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - start) / 1e9), null,
                 (checkpointUrl != null ? "a PostgreSQL checkpoint, then " : "") + "until the machine was 85 % idle over a second (at most 60 s)");
     }
 
