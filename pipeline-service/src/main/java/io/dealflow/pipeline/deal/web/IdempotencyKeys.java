@@ -28,11 +28,14 @@ class IdempotencyKeys {
     private final JdbcTemplate jdbc;
     private final Clock clock;
     private final Duration ttl;
+    private final int purgeBatch;
 
-    IdempotencyKeys(JdbcTemplate jdbc, Clock clock, @Value("${dealflow.idempotency.ttl:24h}") Duration ttl) {
+    IdempotencyKeys(JdbcTemplate jdbc, Clock clock, @Value("${dealflow.idempotency.ttl:24h}") Duration ttl,
+                    @Value("${dealflow.idempotency.purge-batch:10000}") int purgeBatch) {
         this.jdbc = jdbc;
         this.clock = clock;
         this.ttl = ttl;
+        this.purgeBatch = purgeBatch;
     }
 
     Optional<Claim> find(String subject, String key) {
@@ -55,8 +58,20 @@ class IdempotencyKeys {
     }
 
     @Scheduled(fixedDelayString = "${dealflow.idempotency.purge-every:1h}", initialDelayString = "${dealflow.idempotency.purge-every:1h}")
-    void purgeExpired() {
-        jdbc.update("delete from client_idempotency_key where created_at <= ?", expiredBefore());
+    /**
+     * Deletes the expired keys a batch at a time, each batch its own short transaction: a day of keys at a high write
+     * rate is millions of rows, which one statement would delete in one long transaction.
+     */
+    int purgeExpired() {
+        Timestamp before = expiredBefore();
+        int total = 0;
+        int deleted;
+        do {
+            deleted = jdbc.update("delete from client_idempotency_key where (subject, idem_key) in (select subject, idem_key"
+                    + " from client_idempotency_key where created_at <= ? limit ?)", before, purgeBatch);
+            total += deleted;
+        } while (deleted == purgeBatch);
+        return total;
     }
 
     private Timestamp expiredBefore() {
