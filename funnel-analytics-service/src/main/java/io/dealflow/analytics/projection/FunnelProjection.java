@@ -26,6 +26,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Applies public deal events to the funnel read model. A batch is applied in one transaction; an event
@@ -66,6 +68,11 @@ public class FunnelProjection {
     private final DataSource dataSource;
     private final SchemaSelection schemas;
     private final Map<String, Remembered> remembered = new ConcurrentHashMap<>();
+    private final ExecutorService statistics = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "planner-statistics");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public FunnelProjection(DataSource dataSource, SchemaSelection schemas) {
         this.dataSource = dataSource;
@@ -74,7 +81,7 @@ public class FunnelProjection {
 
     private Remembered remembered() {
         return remembered.computeIfAbsent(Objects.requireNonNullElse(schemas.target(), ""),
-                schema -> new Remembered(new TallyCells(), new PlannerStatistics()));
+                schema -> new Remembered(new TallyCells(), new PlannerStatistics(schema.isEmpty() ? null : schema)));
     }
 
     /** Forgets what it remembered of a generation that was dropped or replaced. */
@@ -138,7 +145,9 @@ public class FunnelProjection {
                         partitions.values().stream().mapToInt(t -> t.unknown).sum(),
                         partitions.values().stream().mapToInt(t -> t.deadLetters).sum(),
                         partitions.values().stream().mapToInt(t -> t.gaps).sum());
-                memory.statistics().afterBatch(c, summary.applied());
+                if (memory.statistics().due(summary.applied())) {
+                    statistics.execute(() -> memory.statistics().refresh(dataSource));
+                }
                 return summary;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
