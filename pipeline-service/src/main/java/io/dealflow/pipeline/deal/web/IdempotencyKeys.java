@@ -57,11 +57,11 @@ class IdempotencyKeys {
         }
     }
 
-    @Scheduled(fixedDelayString = "${dealflow.idempotency.purge-every:1h}", initialDelayString = "${dealflow.idempotency.purge-every:1h}")
     /**
      * Deletes the expired keys a batch at a time, each batch its own short transaction: a day of keys at a high write
      * rate is millions of rows, which one statement would delete in one long transaction.
      */
+    @Scheduled(fixedDelayString = "${dealflow.idempotency.purge-every:1h}", initialDelayString = "${dealflow.idempotency.purge-every:1h}")
     int purgeExpired() {
         Timestamp before = expiredBefore();
         int total = 0;
