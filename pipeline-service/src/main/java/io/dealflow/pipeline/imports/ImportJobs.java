@@ -82,10 +82,17 @@ class ImportJobs {
                 Boolean.class, importId));
     }
 
+    /** How far the file has been read: bytes, lines, lines refused. */
+    record Reading(long bytes, long lines, long rejected) {
+    }
+
     /** Counted in the transaction that writes the deals, so the counts are exactly what is stored. */
-    void written(String importId, long deals, long present, long events) {
-        jdbc.update("update import_job set deals_written = deals_written + ?, deals_present = deals_present + ?, events_written = events_written + ? where import_id = ?",
-                deals, present, events, importId);
+    void written(String importId, long deals, long present, long events, Reading reading) {
+        jdbc.update("""
+                update import_job set deals_written = deals_written + ?, deals_present = deals_present + ?,
+                    events_written = events_written + ?, bytes_read = ?, lines_read = ?, rejected = ?, updated_at = ?
+                where import_id = ?""",
+                deals, present, events, reading.bytes(), reading.lines(), reading.rejected(), Timestamp.from(clock.instant()), importId);
     }
 
     void touch(List<String> importIds) {

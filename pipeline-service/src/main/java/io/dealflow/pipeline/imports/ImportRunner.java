@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs imports one at a time on this instance, from the spooled copy of their file. {@code all-or-nothing} reads the
  * file twice: once to check every line (nothing is written if any is refused), once to write. {@code skip-invalid}
- * writes as it reads and reports the lines it refused.
+ * writes as it reads and reports the lines it refused. Each chunk of deals is stored by {@link ChunkWrites} while the
+ * next one is read.
  */
 @Component
 class ImportRunner implements AutoCloseable {
@@ -147,7 +148,8 @@ class ImportRunner implements AutoCloseable {
         long kept = 0;
         long lastProgress = System.nanoTime();
         try (CountingStream counted = new CountingStream(new BufferedInputStream(Files.newInputStream(spool), 1 << 16));
-             DealLines lines = open(job, counted, pipeline)) {
+             DealLines lines = open(job, counted, pipeline);
+             ChunkWrites writes = new ChunkWrites()) {
             while (lines.hasNext()) {
                 DealLines.Line line = lines.next();
                 pass.lines++;
@@ -177,28 +179,35 @@ class ImportRunner implements AutoCloseable {
                 } else if (writing) {
                     pending.add(replayed);
                     if (pending.size() >= chunk) {
-                        writer.write(job.importId(), job.subject(), pending, job.attempt() > 1);
-                        pending.clear();
+                        write(writes, job, pending, new ImportJobs.Reading(counted.count, pass.lines, pass.rejected));
+                        pending = new ArrayList<>(chunk);
                     }
                 }
                 if (System.nanoTime() - lastProgress > PROGRESS_EVERY_NANOS) {
                     lastProgress = System.nanoTime();
                     kept = keep(job, refused, kept);
-                    if (jobs.progress(job.importId(), counted.count, pass.lines, pass.rejected)) {
+                    // while a chunk is being written its transaction holds the job's row: the counts then go with that
+                    // chunk's successor, and only the cancel flag is read
+                    if (writes.busy() ? jobs.cancelRequested(job.importId()) : jobs.progress(job.importId(), counted.count, pass.lines, pass.rejected)) {
                         pass.cancelled = true;
                         return pass;
                     }
                 }
             }
             if (writing && !pending.isEmpty()) {
-                writer.write(job.importId(), job.subject(), pending, job.attempt() > 1);
+                write(writes, job, pending, new ImportJobs.Reading(counted.count, pass.lines, pass.rejected));
             }
+            writes.await();
             keep(job, refused, kept);
             boolean cancelRequested = jobs.progress(job.importId(), counted.count, pass.lines, pass.rejected);
             // once everything is written there is nothing left to cancel
             pass.cancelled = cancelRequested && !writing;
             return pass;
         }
+    }
+
+    private void write(ChunkWrites writes, ImportJobs.Row job, List<ReplayedDeal> deals, ImportJobs.Reading reading) {
+        writes.submit(() -> writer.write(job.importId(), job.subject(), deals, job.attempt() > 1, reading));
     }
 
     /** Rejections of the checking pass are kept; the writing pass of an all-or-nothing import finds the same ones. */

@@ -23,7 +23,8 @@ import java.util.Set;
 
 /**
  * Writes a chunk of replayed deals in one transaction: their events appended to the event store in one batch (the
- * publisher puts them on Kafka from there, as it does every event), their deal_view rows, and the import's counts.
+ * publisher puts them on Kafka from there, as it does every event), their deal_view rows, and the import's counts
+ * (with how far the file had been read when the chunk was complete).
  * A deal already in the store (written by an earlier attempt of the same import) is left as it is; only a later
  * attempt looks for such deals, as a first attempt cannot find any (its deal ids are its own).
  */
@@ -52,7 +53,7 @@ class ImportWriter {
         this.clock = clock;
     }
 
-    void write(String importId, String actor, List<ReplayedDeal> deals, boolean earlierAttempts) {
+    void write(String importId, String actor, List<ReplayedDeal> deals, boolean earlierAttempts, ImportJobs.Reading reading) {
         transaction.executeWithoutResult(status -> {
             Set<String> present = earlierAttempts ? present(deals) : Set.of();
             MetaData metaData = Actor.metaData(actor).and(IMPORT_METADATA_KEY, importId);
@@ -74,7 +75,7 @@ class ImportWriter {
             store.appendEvents(messages);
             readers.wakeReadersOnCommit();
             views.insertAll(written);
-            jobs.written(importId, written.size(), present.size(), messages.size());
+            jobs.written(importId, written.size(), present.size(), messages.size(), reading);
         });
     }
 
