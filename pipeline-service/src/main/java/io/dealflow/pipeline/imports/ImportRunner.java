@@ -146,7 +146,8 @@ class ImportRunner implements AutoCloseable {
         List<ReplayedDeal> pending = new ArrayList<>(chunk);
         List<ImportJob.Rejection> refused = new ArrayList<>();
         long kept = 0;
-        long lastProgress = System.nanoTime();
+        long started = System.nanoTime();
+        long lastProgress = started;
         try (CountingStream counted = new CountingStream(new BufferedInputStream(Files.newInputStream(spool), 1 << 16));
              DealLines lines = open(job, counted, pipeline);
              ChunkWrites writes = new ChunkWrites()) {
@@ -198,6 +199,8 @@ class ImportRunner implements AutoCloseable {
                 write(writes, job, pending, new ImportJobs.Reading(counted.count, pass.lines, pass.rejected));
             }
             writes.await();
+            log.info("Import {}: {} {} lines ({} refused) in {} ms", job.importId(), writing ? "wrote" : "checked", pass.lines,
+                    pass.rejected, (System.nanoTime() - started) / 1_000_000);
             keep(job, refused, kept);
             boolean cancelRequested = jobs.progress(job.importId(), counted.count, pass.lines, pass.rejected);
             // once everything is written there is nothing left to cancel
