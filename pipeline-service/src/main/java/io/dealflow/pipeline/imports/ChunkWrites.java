@@ -1,6 +1,7 @@
 package io.dealflow.pipeline.imports;
 
-import java.util.concurrent.ExecutionException;
+import io.dealflow.pipeline.write.Completion;
+
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,20 +35,7 @@ final class ChunkWrites implements AutoCloseable {
         }
         Future<?> write = inFlight;
         inFlight = null;
-        try {
-            write.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while a chunk of the import was being written", e);
-        }
+        Completion.await(write, "a chunk of the import to be written");
     }
 
     @Override
