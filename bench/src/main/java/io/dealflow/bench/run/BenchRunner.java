@@ -436,7 +436,6 @@ public final class BenchRunner {
             int recordedProbes = 0;
             for (int i = -unrecorded; i < probes && System.nanoTime() < levelEnd; i++) {
                 boolean recorded = i >= 0;
-                recordedProbes += recorded ? 1 : 0;
                 if (i == 0) {
                     batchesBefore = batchTotals(analytics);
                     recordedFrom = System.nanoTime();
@@ -454,6 +453,7 @@ public final class BenchRunner {
                 if (created.statusCode() != 201) {
                     continue;
                 }
+                recordedProbes += recorded ? 1 : 0;
                 String dealId = json.readTree(created.body()).path("dealId").asText();
                 // the funnel is asked only once the event is on the topic, at most every 2 ms: the probe's own queries
                 // must not be what slows the projection down on a machine the whole system shares
