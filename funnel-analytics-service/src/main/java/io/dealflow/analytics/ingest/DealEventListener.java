@@ -1,5 +1,7 @@
 package io.dealflow.analytics.ingest;
 
+import io.dealflow.analytics.projection.ConsumedOffsets;
+import io.micronaut.configuration.kafka.ConsumerSeekAware;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategy;
 import io.micronaut.configuration.kafka.annotation.ErrorStrategyValue;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
@@ -8,16 +10,25 @@ import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
 import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.context.annotation.Property;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.micronaut.configuration.kafka.seek.KafkaSeekOperation;
+import io.micronaut.configuration.kafka.seek.KafkaSeeker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Consumes the deal-events topic in batches. The offsets are committed only after the method returned, that is after
  * the batch's database transaction committed. A failure re-delivers the batch, which is harmless because applying is
  * idempotent — which is also why the commit is asynchronous: a synchronous one held the consumer for a broker round trip
  * per batch (a third of its time at 500 events/s), and an offset commit lost in a crash only re-delivers what the read
- * model recognises as applied.
+ * model recognises as applied. An assigned partition is read from where the read model's own commits say
+ * ({@link ConsumedOffsets}): the H2 file is written lazily, and what a crash took from it is read again from the topic.
  */
 @KafkaListener(groupId = "${dealflow.consumer-group:funnel-analytics}", clientId = DealEventListener.CLIENT_ID,
         threadsValue = "${dealflow.projection.threads}", offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC, batch = true,
@@ -30,14 +41,34 @@ import java.util.List;
             @Property(name = ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, value = "${dealflow.projection.partition-fetch-bytes}"),
             @Property(name = ConsumerConfig.ISOLATION_LEVEL_CONFIG, value = "read_committed")
         })
-public class DealEventListener {
+public class DealEventListener implements ConsumerSeekAware {
 
     public static final String CLIENT_ID = "funnel-projection";
+    private static final Logger log = LoggerFactory.getLogger(DealEventListener.class);
 
     private final Ingestion ingestion;
+    private final ConsumedOffsets consumed;
 
-    public DealEventListener(Ingestion ingestion) {
+    public DealEventListener(Ingestion ingestion, ConsumedOffsets consumed) {
         this.ingestion = ingestion;
+        this.consumed = consumed;
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions, KafkaSeeker seeker) {
+        Map<Integer, Long> next;
+        try {
+            next = consumed.next();
+        } catch (SQLException e) {
+            // a generation made before the read model kept its offsets: its commits were synchronous, so the group's hold
+            log.info("The read model holds no consumed offsets ({}); reading on from the group's committed offsets", e.getMessage());
+            return;
+        }
+        for (TopicPartition partition : partitions) {
+            Long offset = next.get(partition.partition());
+            // a partition the read model has no progress of has had nothing applied from it (or lost all it had)
+            seeker.perform(offset == null ? KafkaSeekOperation.seekToBeginning(partition) : KafkaSeekOperation.seek(partition, offset));
+        }
     }
 
     @Topic("${dealflow.topic}")

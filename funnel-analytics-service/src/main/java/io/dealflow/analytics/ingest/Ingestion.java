@@ -79,7 +79,7 @@ public class Ingestion {
             } else if (event instanceof DecodedEvent.Unknown type) {
                 RecordTrace.log(record, () -> log.info("Skipping unknown event type {} at {}/{}@{}", type.type(), record.topic(), record.partition(), record.offset()));
             }
-            deliveries.add(new FunnelProjection.Delivery(record.partition(), event));
+            deliveries.add(new FunnelProjection.Delivery(record.partition(), record.offset(), event));
         }
         lock.readLock().lock();
         try {

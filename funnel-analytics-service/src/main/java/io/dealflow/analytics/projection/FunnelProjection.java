@@ -37,10 +37,10 @@ import java.util.concurrent.Executors;
 public class FunnelProjection {
 
     /**
-     * A decoded record and the partition it came from; poison has already been parked on the dead-letter topic.
-     * {@link #FROM_STORE}: fetched from pipeline-service's store, not read from a partition.
+     * A decoded record and where it came from; poison has already been parked on the dead-letter topic.
+     * {@link #FROM_STORE}: fetched from pipeline-service's store, not read from a partition (its offset is unused).
      */
-    public record Delivery(int partition, DecodedEvent event) {
+    public record Delivery(int partition, long offset, DecodedEvent event) {
     }
 
     public static final int FROM_STORE = -1;
@@ -59,6 +59,7 @@ public class FunnelProjection {
         int deadLetters;
         int gaps;
         Instant newest;
+        long nextOffset;
     }
 
     /** What the projection remembers of one generation of the read model (see {@link SchemaSelection}). */
@@ -113,6 +114,7 @@ public class FunnelProjection {
                 deals.values().forEach(d -> counters.add(d, -1));
                 for (Delivery delivery : deliveries) {
                     PartitionCounts tally = partitions.computeIfAbsent(delivery.partition(), p -> new PartitionCounts());
+                    tally.nextOffset = Math.max(tally.nextOffset, delivery.offset() + 1);
                     if (delivery.event() instanceof DecodedEvent.Known known) {
                         switch (apply(c, known, deals, pending)) {
                             case APPLIED -> tally.applied++;
@@ -253,6 +255,10 @@ public class FunnelProjection {
         return true;
     }
 
+    /**
+     * The partition's counts, and the offset to read next: committed with what the batch applied, so a consumer that
+     * starts from it after a crash re-reads exactly what the database lost (see {@link ConsumedOffsets}).
+     */
     private void progress(Connection c, int partition, PartitionCounts t) throws SQLException {
         if (single(c, "select 1 from partition_progress where partition_id = ?", partition) == null) {
             update(c, "insert into partition_progress (partition_id, newest_event_at, applied_events, skipped_events, duplicate_events, dead_letters) values (?, null, 0, 0, 0, 0)",
@@ -260,9 +266,10 @@ public class FunnelProjection {
         }
         update(c, """
                 update partition_progress set applied_events = applied_events + ?, skipped_events = skipped_events + ?,
-                    duplicate_events = duplicate_events + ?, dead_letters = dead_letters + ?, gap_events = gap_events + ?
+                    duplicate_events = duplicate_events + ?, dead_letters = dead_letters + ?, gap_events = gap_events + ?,
+                    next_offset = greatest(coalesce(next_offset, 0), ?)
                 where partition_id = ?""",
-                t.applied, t.unknown, t.duplicates, t.deadLetters, t.gaps, partition);
+                t.applied, t.unknown, t.duplicates, t.deadLetters, t.gaps, t.nextOffset, partition);
         if (t.newest != null) {
             update(c, "update partition_progress set newest_event_at = ? where partition_id = ? and (newest_event_at is null or newest_event_at < ?)",
                     ts(t.newest), partition, ts(t.newest));

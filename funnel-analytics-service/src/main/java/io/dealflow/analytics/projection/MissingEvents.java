@@ -102,7 +102,7 @@ public class MissingEvents {
             if (record == null) {
                 continue;
             }
-            deliveries.add(new FunnelProjection.Delivery(FunnelProjection.FROM_STORE, new DecodedEvent.Known(type, dealId,
+            deliveries.add(new FunnelProjection.Delivery(FunnelProjection.FROM_STORE, -1, new DecodedEvent.Known(type, dealId,
                     event.get("sequence").asLong(), Instant.parse(event.get("recordedAt").asText()),
                     json.treeToValue(event.get("data"), record))));
         }

@@ -218,6 +218,6 @@ class RememberedCellIdsTest {
     }
 
     private static FunnelProjection.Delivery delivery(String type, String subject, long seq, Instant time, Object payload) {
-        return new FunnelProjection.Delivery(0, new DecodedEvent.Known(type, subject, seq, time, payload));
+        return new FunnelProjection.Delivery(FunnelProjection.FROM_STORE, -1, new DecodedEvent.Known(type, subject, seq, time, payload));
     }
 }
