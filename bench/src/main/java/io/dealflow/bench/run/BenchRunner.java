@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -388,14 +389,17 @@ public final class BenchRunner {
     private void freshness(String kafka, String gateway, String analytics, String token, int probes, int commandsPerSecond) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         ScheduledExecutorService background = Executors.newScheduledThreadPool(8);
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        // steady background load, open loop: 8 senders, each starting one create per period without waiting for the
-        // answer (a slow answer must not lower the rate), at most 256 unanswered; what was answered 2xx is reported
+        // steady background load, open loop: 8 senders, each handing one create per period to the load's 64 connections
+        // without waiting for the answer (a slow answer must not lower the rate), at most 256 unanswered (sent or
+        // waiting for a free connection); what was answered 2xx is reported
         long periodMicros = 8_000_000L / commandsPerSecond;
         java.util.concurrent.Semaphore unanswered = new java.util.concurrent.Semaphore(256);
         AtomicLong answered = new AtomicLong();
         AtomicLong notCreated = new AtomicLong();
         AtomicLong notSent = new AtomicLong();
+        LoadClient load = new LoadClient(64);
+        ExecutorService connections = Executors.newFixedThreadPool(64);
+        Map<String, String> bearer = Map.of("Authorization", "Bearer " + token);
         for (int s = 0; s < 8; s++) {
             background.scheduleAtFixedRate(() -> {
                 if (!running.get()) {
@@ -405,14 +409,17 @@ public final class BenchRunner {
                     notSent.incrementAndGet();
                     return;
                 }
-                client.sendAsync(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/deals")).header("Authorization", "Bearer " + token)
-                                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                                        "{\"title\": \"Load\", \"amount\": {\"value\": \"1.00\", \"currency\": \"EUR\"}}")).build(),
-                                HttpResponse.BodyHandlers.discarding())
-                        .whenComplete((response, failure) -> {
-                            unanswered.release();
-                            (failure == null && response.statusCode() < 300 ? answered : notCreated).incrementAndGet();
-                        });
+                connections.execute(() -> {
+                    try {
+                        int status = load.send("POST", gateway + "/api/v1/deals", bearer,
+                                "{\"title\": \"Load\", \"amount\": {\"value\": \"1.00\", \"currency\": \"EUR\"}}").status();
+                        (status < 300 ? answered : notCreated).incrementAndGet();
+                    } catch (Exception e) {
+                        notCreated.incrementAndGet();
+                    } finally {
+                        unanswered.release();
+                    }
+                });
             }, 0, periodMicros, TimeUnit.MICROSECONDS);
         }
         Histogram endToEnd = new Histogram(60_000_000L, 3);
@@ -420,6 +427,7 @@ public final class BenchRunner {
         Histogram fromTopic = new Histogram(60_000_000L, 3);
         long unseen = 0;
         String loadAchieved = "";
+        LoadClient probe = new LoadClient(1);
         try (TopicArrivals topic = new TopicArrivals(kafka, EventTypes.TOPIC)) {
             long settled = awaitSteadyState(analytics);
             System.out.printf(Locale.ROOT, "freshness at ~%d commands/s: projection caught up with the load after %d ms%n", commandsPerSecond, settled);
@@ -445,12 +453,10 @@ public final class BenchRunner {
                     notSentBefore = notSent.get();
                 }
                 String owner = "probe-" + UUID.randomUUID();
-                HttpResponse<String> created = client.send(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/deals"))
-                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"title\": \"Probe\", \"amount\": {\"value\": \"1.00\", \"currency\": \"EUR\"}, \"ownerId\": \""
-                                + owner + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+                LoadClient.Answer created = probe.send("POST", gateway + "/api/v1/deals", bearer, "{\"title\": \"Probe\", \"amount\": {\"value\": \"1.00\", \"currency\": \"EUR\"}, \"ownerId\": \""
+                        + owner + "\"}");
                 long acknowledged = System.nanoTime();
-                if (created.statusCode() != 201) {
+                if (created.status() != 201) {
                     continue;
                 }
                 recordedProbes += recorded ? 1 : 0;
@@ -465,8 +471,9 @@ public final class BenchRunner {
                 }
                 while (onTopic != null && System.nanoTime() < deadline) {
                     long asked = System.nanoTime();
-                    JsonNode funnel = json.readTree(client.send(relayed("GET", analytics
-                            + "/api/v1/funnel?pipelineId=default&ownerId=" + owner).build(), HttpResponse.BodyHandlers.ofString()).body());
+                    String funnelPath = "/api/v1/funnel?pipelineId=default&ownerId=" + owner;
+                    JsonNode funnel = json.readTree(probe.send("GET", analytics + funnelPath,
+                            HttpLoad.relayedHeaders(relay, "GET", "/api/v1/funnel"), null).body());
                     if (funnel.path("totals").path("deals").asLong() == 1) {
                         if (!recorded) {
                             break;
@@ -497,6 +504,9 @@ public final class BenchRunner {
         } finally {
             running.set(false);
             background.shutdownNow();
+            connections.shutdownNow();
+            load.close();
+            probe.close();
         }
         report.latency("freshness", Latency.of("create 2xx → visible in the funnel, under ~" + commandsPerSecond + " commands/s",
                 endToEnd, 0, unseen), commandsPerSecond <= 500 ? "p99 < 100 ms" : "reported beside the 500/s figure");

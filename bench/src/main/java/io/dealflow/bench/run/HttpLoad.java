@@ -4,12 +4,12 @@ import io.dealflow.trust.IdentitySignature;
 import org.HdrHistogram.Histogram;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -52,6 +52,23 @@ final class HttpLoad {
                 .header(IdentitySignature.SIGNATURE_HEADER, relay.sign(method, rawPath, SUBJECT, SCOPES));
     }
 
+    /** The headers of a call: the bearer token, or the identity signed as the gateway relays it. */
+    private Map<String, String> headers(Call call) {
+        Map<String, String> headers = new HashMap<>();
+        if (token != null) {
+            headers.put("Authorization", "Bearer " + token);
+        }
+        if (relay != null) {
+            headers.putAll(relayedHeaders(relay, call.method(), URI.create(baseUrl + call.path()).getRawPath()));
+        }
+        return headers;
+    }
+
+    static Map<String, String> relayedHeaders(IdentitySignature relay, String method, String rawPath) {
+        return Map.of(IdentitySignature.SUBJECT_HEADER, SUBJECT, IdentitySignature.SCOPES_HEADER, SCOPES,
+                IdentitySignature.SIGNATURE_HEADER, relay.sign(method, rawPath, SUBJECT, SCOPES));
+    }
+
     Latency run(String name, int clients, Duration duration, IntFunction<Call> nextCall) throws Exception {
         Histogram histogram = new Histogram(60_000_000L, 3);
         AtomicLong errors = new AtomicLong();
@@ -60,9 +77,8 @@ final class HttpLoad {
         long end = System.nanoTime() + duration.toNanos();
         long start = System.nanoTime();
         List<Future<?>> workers = new ArrayList<>();
-        // one client with a keep-alive pool: a connection per concurrent request, a single selector thread
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(2)).build();
+        // a keep-alive connection per client
+        LoadClient http = new LoadClient(clients);
         for (int c = 0; c < clients; c++) {
             int client = c;
             workers.add(pool.submit(() -> {
@@ -70,23 +86,13 @@ final class HttpLoad {
                 int i = 0;
                 while (System.nanoTime() < end) {
                     Call call = nextCall.apply(client * 1_000_000 + i++);
-                    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + call.path()))
-                            .timeout(Duration.ofSeconds(30))
-                            .method(call.method(), call.body() == null ? HttpRequest.BodyPublishers.noBody()
-                                    : HttpRequest.BodyPublishers.ofString(call.body()))
-                            .header("Content-Type", "application/json");
-                    if (token != null) {
-                        request.header("Authorization", "Bearer " + token);
-                    }
-                    if (relay != null) {
-                        relayed(relay, request, call.method(), URI.create(baseUrl + call.path()).getRawPath());
-                    }
+                    Map<String, String> headers = headers(call);
                     long t0 = System.nanoTime();
                     try {
-                        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                        if (response.statusCode() >= 400) {
+                        LoadClient.Answer answer = http.send(call.method(), baseUrl + call.path(), headers, call.body());
+                        if (answer.status() >= 400) {
                             errors.incrementAndGet();
-                            firstError.compareAndSet(null, response.statusCode() + " " + response.body());
+                            firstError.compareAndSet(null, answer.status() + " " + answer.body());
                         }
                     } catch (Exception e) {
                         errors.incrementAndGet();
@@ -104,6 +110,7 @@ final class HttpLoad {
             worker.get();
         }
         pool.shutdown();
+        http.close();
         if (firstError.get() != null) {
             System.out.println("  first error of '" + name + "': " + firstError.get().substring(0, Math.min(300, firstError.get().length())));
         }
