@@ -400,6 +400,7 @@ public final class BenchRunner {
         LoadClient load = new LoadClient(64);
         ExecutorService connections = Executors.newFixedThreadPool(64);
         Map<String, String> bearer = Map.of("Authorization", "Bearer " + token);
+        long loadStarted = System.nanoTime();
         for (int s = 0; s < 8; s++) {
             background.scheduleAtFixedRate(() -> {
                 if (!running.get()) {
@@ -431,9 +432,11 @@ public final class BenchRunner {
         try (TopicArrivals topic = new TopicArrivals(kafka, EventTypes.TOPIC)) {
             long settled = awaitSteadyState(analytics);
             System.out.printf(Locale.ROOT, "freshness at ~%d commands/s: projection caught up with the load after %d ms%n", commandsPerSecond, settled);
-            // the first probes are not recorded: they bring the query path they use (the funnel of one owner) to
-            // compiled code, which the write warm-up does not exercise
+            // the first probes are not recorded, until the level's own load has run 30 s and a quarter as many probes
+            // as are recorded have: they bring what this load and the probes exercise (small batches, the funnel of one
+            // owner), which the flat-out write warm-up does not, to compiled code — a steady state, not a JIT warm-up
             int unrecorded = probes / 4;
+            long recordFrom = loadStarted + Duration.ofSeconds(30).toNanos();
             double[] batchesBefore = null;
             long recordedFrom = 0;
             long createdBefore = 0;
@@ -442,7 +445,7 @@ public final class BenchRunner {
             // an overloaded level answers each probe late: it ends after 3 minutes of recorded probes, however many ran
             long levelEnd = Long.MAX_VALUE;
             int recordedProbes = 0;
-            for (int i = -unrecorded; i < probes && System.nanoTime() < levelEnd; i++) {
+            for (int i = -unrecorded; i < probes && System.nanoTime() < levelEnd; i = (i == -1 && System.nanoTime() < recordFrom) ? -1 : i + 1) {
                 boolean recorded = i >= 0;
                 if (i == 0) {
                     batchesBefore = batchTotals(analytics);
