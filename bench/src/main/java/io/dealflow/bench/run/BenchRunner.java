@@ -116,7 +116,7 @@ public final class BenchRunner {
             // the service's default URL without H2's reuse of query results, which would answer a repeated identical
             // query from memory while nothing changes (as in this benchmark, unlike production); statements stay cached
             analyticsEnv.put("DATASOURCES_DEFAULT_URL", "jdbc:h2:file:" + data.resolve("funnel-analytics-service/db")
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=500;QUERY_CACHE_SIZE=64;OPTIMIZE_REUSE_RESULTS=0");
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;QUERY_CACHE_SIZE=64;OPTIMIZE_REUSE_RESULTS=0");
         }
         Path logs = data.resolve("logs");
         List<String> jvm = new ArrayList<>(List.of(options.getOrDefault("jvm", "-Xmx1g -XX:+UseParallelGC").trim().split("\\s+")));

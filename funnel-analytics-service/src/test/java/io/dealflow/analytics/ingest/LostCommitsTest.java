@@ -33,8 +33,8 @@ import java.util.function.Predicate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The read model's H2 file is written lazily, so a crash can take its last commits while the consumer group's offsets
- * already say those records were consumed. Staged with the file itself: the service stops after three deals, its file
+ * With its H2 file written lazily ({@code WRITE_DELAY=500}, an operator's choice), a crash can take the read model's
+ * last commits while the consumer group's offsets already say those records were consumed. Staged with the file itself: the service stops after three deals, its file
  * is copied; it starts again, applies two more deals and commits their offsets, stops; the copy is put back (the file
  * as a crash would have left it) and the service starts on it. It must read the two deals again from where its own
  * commits say — not from the group's offsets, which would leave them out for good — and count each deal once.
@@ -58,7 +58,7 @@ class LostCommitsTest {
         properties.put("micronaut.server.port", -1);
         properties.put("dealflow.consumer-group", group);
         properties.put("dealflow.data-dir", data.toString());
-        // the service's own default URL (application.yml): a file, written lazily
+        // a file written lazily, as an operator may configure it (application.yml)
         properties.put("datasources.default.url", "jdbc:h2:file:" + data.resolve("db")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=500;QUERY_CACHE_SIZE=64");
         return ApplicationContext.run(EmbeddedServer.class, properties);
