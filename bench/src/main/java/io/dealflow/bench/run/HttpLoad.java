@@ -48,8 +48,8 @@ final class HttpLoad {
     static final String SCOPES = "deals:read deals:write analytics:read admin";
 
     static HttpRequest.Builder relayed(IdentitySignature relay, HttpRequest.Builder request, String method, String rawPath) {
-        return request.header(IdentitySignature.SUBJECT_HEADER, SUBJECT).header(IdentitySignature.SCOPES_HEADER, SCOPES)
-                .header(IdentitySignature.SIGNATURE_HEADER, relay.sign(method, rawPath, SUBJECT, SCOPES));
+        relayedHeaders(relay, method, rawPath).forEach(request::header);
+        return request;
     }
 
     /** The headers of a call: the bearer token, or the identity signed as the gateway relays it. */
