@@ -9,9 +9,9 @@ import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
 import io.micronaut.configuration.kafka.annotation.Topic;
 import io.micronaut.context.annotation.Property;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import io.micronaut.configuration.kafka.seek.KafkaSeekOperation;
 import io.micronaut.configuration.kafka.seek.KafkaSeeker;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -28,7 +28,7 @@ import java.util.Map;
  * idempotent — which is also why the commit is asynchronous: a synchronous one held the consumer for a broker round trip
  * per batch (a third of its time at 500 events/s), and an offset commit lost in a crash only re-delivers what the read
  * model recognises as applied. An assigned partition is read from where the read model's own commits say
- * ({@link ConsumedOffsets}): the H2 file is written lazily, and what a crash took from it is read again from the topic.
+ * ({@link ConsumedOffsets}): what a crash took from a lazily written H2 file ({@code WRITE_DELAY} > 0) is read again.
  */
 @KafkaListener(groupId = "${dealflow.consumer-group:funnel-analytics}", clientId = DealEventListener.CLIENT_ID,
         threadsValue = "${dealflow.projection.threads}", offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.ASYNC, batch = true,
