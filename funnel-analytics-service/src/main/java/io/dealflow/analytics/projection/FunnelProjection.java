@@ -134,12 +134,7 @@ public class FunnelProjection {
                 DealStateStore.save(c, deals.values());
                 pending.save(c, Instant.now());
                 TallyCells.Created created = counters.write(c, memory.cells());
-                for (var entry : partitions.entrySet()) {
-                    if (entry.getKey() == FROM_STORE) {
-                        continue;
-                    }
-                    progress(c, entry.getKey(), entry.getValue());
-                }
+                progress(c, partitions);
                 c.commit();
                 memory.cells().remember(created);
                 Summary summary = new Summary(partitions.values().stream().mapToInt(t -> t.applied).sum(),
@@ -256,23 +251,41 @@ public class FunnelProjection {
     }
 
     /**
-     * The partition's counts, and the offset to read next: committed with what the batch applied, so a consumer that
-     * starts from it after a crash re-reads exactly what the database lost (see {@link ConsumedOffsets}).
+     * Each partition's counts, and the offset to read next: committed with what the batch applied, so a consumer that
+     * starts from it after a crash re-reads exactly what the database lost (see {@link ConsumedOffsets}). One update per
+     * partition, sent as one JDBC batch (one round trip on PostgreSQL); a partition without a row yet gets one.
      */
-    private void progress(Connection c, int partition, PartitionCounts t) throws SQLException {
-        if (single(c, "select 1 from partition_progress where partition_id = ?", partition) == null) {
-            update(c, "insert into partition_progress (partition_id, newest_event_at, applied_events, skipped_events, duplicate_events, dead_letters) values (?, null, 0, 0, 0, 0)",
-                    partition);
+    private void progress(Connection c, Map<Integer, PartitionCounts> partitions) throws SQLException {
+        List<Map.Entry<Integer, PartitionCounts>> read = partitions.entrySet().stream()
+                .filter(entry -> entry.getKey() != FROM_STORE).toList();
+        if (read.isEmpty()) {
+            return;
         }
-        update(c, """
+        int[] updated;
+        try (PreparedStatement update = c.prepareStatement("""
                 update partition_progress set applied_events = applied_events + ?, skipped_events = skipped_events + ?,
                     duplicate_events = duplicate_events + ?, dead_letters = dead_letters + ?, gap_events = gap_events + ?,
-                    next_offset = greatest(coalesce(next_offset, 0), ?)
-                where partition_id = ?""",
-                t.applied, t.unknown, t.duplicates, t.deadLetters, t.gaps, t.nextOffset, partition);
-        if (t.newest != null) {
-            update(c, "update partition_progress set newest_event_at = ? where partition_id = ? and (newest_event_at is null or newest_event_at < ?)",
-                    ts(t.newest), partition, ts(t.newest));
+                    next_offset = greatest(coalesce(next_offset, 0), ?),
+                    newest_event_at = case when newest_event_at is null or newest_event_at < ? then ? else newest_event_at end
+                where partition_id = ?""")) {
+            for (var entry : read) {
+                PartitionCounts t = entry.getValue();
+                bind(update, new Object[] {t.applied, t.unknown, t.duplicates, t.deadLetters, t.gaps, t.nextOffset});
+                update.setTimestamp(7, ts(t.newest));
+                update.setTimestamp(8, ts(t.newest));
+                update.setInt(9, entry.getKey());
+                update.addBatch();
+            }
+            updated = update.executeBatch();
+        }
+        for (int i = 0; i < updated.length; i++) {
+            if (updated[i] == 0) {
+                PartitionCounts t = read.get(i).getValue();
+                update(c, """
+                        insert into partition_progress (partition_id, newest_event_at, applied_events, skipped_events,
+                            duplicate_events, dead_letters, gap_events, next_offset) values (?, ?, ?, ?, ?, ?, ?, ?)""",
+                        read.get(i).getKey(), ts(t.newest), t.applied, t.unknown, t.duplicates, t.deadLetters, t.gaps, t.nextOffset);
+            }
         }
     }
 
