@@ -34,10 +34,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * With its H2 file written lazily ({@code WRITE_DELAY=500}, an operator's choice), a crash can take the read model's
- * last commits while the consumer group's offsets already say those records were consumed. Staged with the file itself: the service stops after three deals, its file
- * is copied; it starts again, applies two more deals and commits their offsets, stops; the copy is put back (the file
- * as a crash would have left it) and the service starts on it. It must read the two deals again from where its own
- * commits say — not from the group's offsets, which would leave them out for good — and count each deal once.
+ * last commits while the consumer group's offsets already say those records were consumed. Staged with the file
+ * itself: the service stops after three deals, its file is copied; it starts again, applies two more deals and commits
+ * their offsets, stops; the copy is put back (the file as a crash would have left it) and the service starts on it. It
+ * must read the two deals again from where its own commits say — not from the group's offsets, which would leave them
+ * out for good — and count each deal once.
  */
 class LostCommitsTest {
 
