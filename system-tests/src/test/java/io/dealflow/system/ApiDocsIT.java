@@ -33,10 +33,13 @@ class ApiDocsIT {
     private static final Path OUT = Path.of("target/api-docs");
     private static final List<String> METHODS = List.of("get", "put", "post", "delete", "patch");
     private static DealFlowSystem system;
-    // HTTP/1.1 as the gateway speaks it (no h2c upgrade attempt); a request that gets no answer fails the test
-    // instead of holding up the build (one first request through the docs route once went unanswered)
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    // HTTP/1.1 as the gateway speaks it (no h2c upgrade attempt), a connection per request: on a kept-alive connection,
+    // a static file, then the /api/docs redirect, then any request leaves that last request unanswered in about 3 % of
+    // tries (a defect of the gateway's HTTP server, see api-gateway's section of the README); what this test checks is
+    // the documents. A request that still gets no answer fails the test instead of holding up the build.
+    private static HttpClient http() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -58,7 +61,7 @@ class ApiDocsIT {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return http().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
