@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The embedded event store, with its readers woken when appended events are really committed.
@@ -36,6 +38,7 @@ public class CommitWakingEventStore extends EmbeddedEventStore {
     private static final int WAIT_FOR_FETCH_MS = 100;
 
     private final Set<WakeableStream> streams = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<List<? extends EventMessage<?>>>> appendListeners = new CopyOnWriteArrayList<>();
     private final long minIntervalNanos;
     private final AtomicBoolean wakeScheduled = new AtomicBoolean();
     private final ScheduledExecutorService waker = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -50,13 +53,33 @@ public class CommitWakingEventStore extends EmbeddedEventStore {
         this.minIntervalNanos = minInterval.toNanos();
     }
 
+    /** Tells the listener about every append, in the appending transaction (before it commits, so also of appends then rolled back). */
+    public void onAppend(Consumer<List<? extends EventMessage<?>>> listener) {
+        appendListeners.add(listener);
+    }
+
+    @Override
+    protected void prepareCommit(List<? extends EventMessage<?>> events) {
+        super.prepareCommit(events);
+        appendListeners.forEach(listener -> listener.accept(events));
+    }
+
     @Override
     protected void afterCommit(List<? extends EventMessage<?>> events) {
         wakeReadersOnCommit();
     }
 
-    /** Wakes the readers once the current transaction commits (at once outside one): for events appended past Axon's bus. */
-    public void wakeReadersOnCommit() {
+    /**
+     * For events appended to the storage engine past Axon's bus (an import): tells the append listeners and wakes the
+     * readers once the current transaction commits.
+     */
+    public void appendedPastTheBus(List<? extends EventMessage<?>> events) {
+        appendListeners.forEach(listener -> listener.accept(events));
+        wakeReadersOnCommit();
+    }
+
+    /** Wakes the readers once the current transaction commits (at once outside one). */
+    private void wakeReadersOnCommit() {
         if (!TransactionSynchronizationManager.isSynchronizationActive()) {
             requestWake();
             return;

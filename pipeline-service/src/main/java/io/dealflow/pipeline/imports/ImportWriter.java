@@ -73,7 +73,7 @@ class ImportWriter {
                 written.add(deal.view());
             }
             store.appendEvents(messages);
-            readers.wakeReadersOnCommit();
+            readers.appendedPastTheBus(messages);
             views.insertAll(written);
             jobs.written(importId, written.size(), present.size(), messages.size(), reading);
         });

@@ -14,6 +14,7 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.springframework.beans.factory.annotation.Value;
@@ -39,27 +40,33 @@ public class DealEventPublisher {
     private static final URI SOURCE = URI.create(EventTypes.SOURCE);
 
     private final SegmentProducers producers;
+    private final RecentlyAppended recentlyAppended;
     private final String topic;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    public DealEventPublisher(SegmentProducers producers, @Value("${dealflow.topic}") String topic) {
+    public DealEventPublisher(SegmentProducers producers, RecentlyAppended recentlyAppended, @Value("${dealflow.topic}") String topic) {
         this.producers = producers;
+        this.recentlyAppended = recentlyAppended;
         this.topic = topic;
     }
 
+    /** Takes the message alone: its payload and metadata are deserialised only if the event is not in {@link RecentlyAppended}. */
     @EventHandler
-    void on(Object event, DomainEventMessage<?> message) {
+    void on(DomainEventMessage<?> message) {
         Batch batch = batch();
         // the message's own token: during a republish it is a replay token (a TrackingToken parameter gets it unwrapped)
         TrackingToken token = message instanceof TrackedEventMessage<?> tracked ? tracked.trackingToken() : null;
         batch.last = token;
-        PublicEvents.Mapped mapped = PublicEvents.map(event, Actor.from(message.getMetaData()));
+        RecentlyAppended.Appended appended = recentlyAppended.take(message.getIdentifier());
+        Object event = appended != null ? appended.payload() : message.getPayload();
+        MetaData metaData = appended != null ? appended.metaData() : message.getMetaData();
+        PublicEvents.Mapped mapped = PublicEvents.map(event, Actor.from(metaData));
         if (mapped == null || batch.producer.alreadyPublished(token)) {
             return;
         }
         CloudEventBuilder builder = CloudEventBuilder.v1();
-        String traceparent = RequestTrace.from(message.getMetaData());
+        String traceparent = RequestTrace.from(metaData);
         if (traceparent != null) {
             builder.withExtension(EventTypes.TRACEPARENT_EXTENSION, traceparent);
         }
