@@ -42,10 +42,9 @@ public class RecentlyAppended {
     public RecentlyAppended(@Value("${dealflow.publisher.recently-appended}") int capacity,
                             CommitWakingEventStore store, MeterRegistry meters) {
         this.capacity = capacity;
-        this.fromMemory = Counter.builder("dealflow.publisher.events").tag("read", "memory")
-                .description("events the publisher took as they were appended").register(meters);
-        this.fromStore = Counter.builder("dealflow.publisher.events").tag("read", "store")
-                .description("events the publisher deserialised from the store").register(meters);
+        String description = "events the publisher handled: taken as this instance appended them, or deserialised from the store";
+        this.fromMemory = Counter.builder("dealflow.publisher.events").tag("read", "memory").description(description).register(meters);
+        this.fromStore = Counter.builder("dealflow.publisher.events").tag("read", "store").description(description).register(meters);
         store.onAppend(this::remember);
     }
 
