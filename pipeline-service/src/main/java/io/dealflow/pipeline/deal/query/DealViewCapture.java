@@ -18,8 +18,9 @@ public class DealViewCapture {
 
     /**
      * Runs the command and returns the deal's view after it: {@code before} (null for a creation) with the deal's events
-     * applied, or {@code before} itself when the command changed nothing. Empty when the events do not follow on from
-     * {@code before} (another instance wrote the deal in between): then only a read shows the row as stored.
+     * applied. Empty when the command changed nothing or its events do not follow on from {@code before}: then only a
+     * read shows the row as stored — {@code before} may be behind it, as another instance may have written the deal
+     * after it was read (and a command that changed nothing may have found the deal as that instance left it).
      */
     public Optional<DealView> during(String dealId, DealView before, Runnable command) {
         Capture capture = new Capture(dealId);
@@ -30,7 +31,7 @@ public class DealViewCapture {
             current.remove();
         }
         if (capture.events.isEmpty()) {
-            return Optional.ofNullable(before);
+            return Optional.empty();
         }
         long expected = before == null ? 0 : before.version() + 1;
         if (capture.versions.get(0) != expected) {
