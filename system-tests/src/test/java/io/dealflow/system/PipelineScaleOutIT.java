@@ -114,6 +114,8 @@ class PipelineScaleOutIT {
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka);
         env.put("DEALFLOW_GATEWAY_SECRET", DealFlowSystem.GATEWAY_SECRET);
         env.put("DEALFLOW_PUBLISHER_TRANSACTIONS", "true");
+        // four segments, so the two instances each publish a share and the survivor takes the other's over
+        env.put("DEALFLOW_PUBLISHER_SEGMENTS", "4");
         ServiceProcess process = new ServiceProcess(name, root.resolve("pipeline-service/target/pipeline-service.jar"), env, logs, JVM).start();
         started.add(process);
         return process.awaitHealthy("http://127.0.0.1:" + port + "/actuator/health/readiness", Duration.ofSeconds(120));

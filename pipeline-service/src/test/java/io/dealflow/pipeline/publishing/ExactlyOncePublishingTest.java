@@ -52,6 +52,8 @@ class ExactlyOncePublishingTest extends IntegrationTest {
     static void ownTopic(DynamicPropertyRegistry registry) {
         registry.add("dealflow.topic", () -> TOPIC);
         registry.add("dealflow.publisher.transactions", () -> "true");
+        // several segments, each with a transactional producer of its own to take over
+        registry.add("axon.eventhandling.processors.kafka-publisher.initial-segment-count", () -> "4");
     }
 
     @Autowired

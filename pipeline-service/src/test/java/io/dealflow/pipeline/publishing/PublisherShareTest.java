@@ -6,6 +6,8 @@ import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 import java.time.Duration;
 import java.util.function.IntSupplier;
@@ -18,6 +20,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * instance recorded this one gives up half of its four segments, and takes them back when that instance is gone.
  */
 class PublisherShareTest extends IntegrationTest {
+
+    @DynamicPropertySource
+    static void fourSegments(DynamicPropertyRegistry registry) {
+        registry.add("axon.eventhandling.processors.kafka-publisher.initial-segment-count", () -> "4");
+    }
 
     @Autowired
     PublisherShare share;
