@@ -30,7 +30,6 @@ import io.dealflow.trust.Scope;
 import io.swagger.v3.oas.annotations.Operation;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.MetaData;
-import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -72,12 +71,14 @@ class DealController {
     private final ObjectMapper json;
     private final GroupCommit writes;
     private final DealViewCapture captured;
+    private final DealCommands dealCommands;
 
     DealController(CommandGateway commands, DealViews views, DealSearch search, DealHistory history,
                    DealCreation creation, IdempotencyKeys keys, ObjectMapper json, GroupCommit writes,
-                   DealViewCapture captured) {
+                   DealViewCapture captured, DealCommands dealCommands) {
         this.writes = writes;
         this.captured = captured;
+        this.dealCommands = dealCommands;
         this.commands = commands;
         this.views = views;
         this.search = search;
@@ -265,21 +266,8 @@ class DealController {
     }
 
     private ResponseEntity<DealView> send(String dealId, Object command, String actor) {
-        DealView view;
-        try {
-            view = sendOnce(dealId, command, actor);
-        } catch (ConcurrencyException staleAggregate) {
-            // the cached aggregate was behind the store (another instance wrote first) and is evicted now; the
-            // command is decided again on the stored state, If-Match included
-            view = sendOnce(dealId, command, actor);
-        }
+        DealView view = dealCommands.send(dealId, command, actor);
         return ResponseEntity.ok().eTag(etag(view)).body(view);
-    }
-
-    private DealView sendOnce(String dealId, Object command, String actor) {
-        MetaData metaData = Actor.metaData(actor);
-        return writes.run(dealId, () -> captured.during(dealId, load(dealId), () -> commands.sendAndWait(command, metaData))
-                .orElseGet(() -> load(dealId)));
     }
 
     private DealView load(String dealId) {
