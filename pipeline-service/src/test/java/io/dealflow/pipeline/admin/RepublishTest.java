@@ -9,7 +9,10 @@ import io.dealflow.pipeline.support.TestKafka;
 import io.dealflow.pipeline.support.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -33,8 +36,13 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Re-publishing sends every stored event again, with the same ce_id and sequence. Own broker: it floods the topic. */
+/**
+ * Re-publishing sends every stored event again, with the same ce_id and sequence. Own broker: it floods the topic.
+ * The exact counts come first: the refused republish takes the publisher's segment away from it for a while, and an
+ * at-least-once publisher then sends again what it had sent but not yet recorded.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RepublishTest {
 
     private static final LocalKafka KAFKA = LocalKafka.onFreePort().start();
@@ -62,6 +70,7 @@ class RepublishTest {
      * the publisher still runs — a deal created afterwards reaches the topic.
      */
     @Test
+    @Order(2)
     void aRepublishThatCannotResetLeavesThePublisherRunning() throws Exception {
         Api api = new Api(port);
         api.createDeal("{\"title\": \"Before\", \"amount\": {\"value\": \"1.00\", \"currency\": \"EUR\"}}");
@@ -95,6 +104,7 @@ class RepublishTest {
      * deserialises them from the store. Both must put the same bytes on the topic: value and every header.
      */
     @Test
+    @Order(1)
     void republishSendsEveryStoredEventAgainWithItsOriginalIdentityAndBytes() throws Exception {
         Api api = new Api(port);
         Api.Reply created = api.post("/api/v1/deals", "{\"title\": \"Again\", \"amount\": {\"value\": \"1.50\", \"currency\": \"EUR\"},"
@@ -126,7 +136,8 @@ class RepublishTest {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-                return seen.size() >= stored[0] && stored[0] >= 13;
+                // this test's own events: seven commands, and the import's created, moved, updated, lost
+                return seen.size() >= stored[0] && stored[0] >= 11;
             }, Duration.ofSeconds(30));
             assertEquals(stored[0], first.size(), "each stored event published once");
             assertTrue(appendedEventsTaken() >= 10,
