@@ -41,11 +41,7 @@ class StaleDealCacheTest extends IntegrationTest {
     @Test
     void aCommandOnADealChangedElsewhereIsDecidedOnTheStoredEvents() throws Exception {
         Api api = new Api(port);
-        String dealId = api.createDeal("{\"title\": \"Cached\", \"amount\": {\"value\": \"10.00\", \"currency\": \"EUR\"}}");
-        assertEquals(200, api.post("/api/v1/deals/" + dealId + "/moves", "{\"stageId\": \"qualified\"}").status());
-        assertTrue(dealCache.containsKey(dealId), "the deal is served from memory after a command");
-
-        storedByAnotherInstance(dealId, 2, "qualified", "demo");
+        String dealId = cachedInQualifiedAndMovedToDemoElsewhere(api);
 
         Reply moved = api.post("/api/v1/deals/" + dealId + "/moves", "{\"stageId\": \"proposal\"}");
         assertEquals(200, moved.status(), String.valueOf(moved.body()));
@@ -57,10 +53,7 @@ class StaleDealCacheTest extends IntegrationTest {
     @Test
     void anIfMatchThatOnlyTheCachedCopyMatchesIsRefused() throws Exception {
         Api api = new Api(port);
-        String dealId = api.createDeal("{\"title\": \"Cached\", \"amount\": {\"value\": \"10.00\", \"currency\": \"EUR\"}}");
-        assertEquals(200, api.post("/api/v1/deals/" + dealId + "/moves", "{\"stageId\": \"qualified\"}").status());
-
-        storedByAnotherInstance(dealId, 2, "qualified", "demo");
+        String dealId = cachedInQualifiedAndMovedToDemoElsewhere(api);
 
         Reply moved = api.post("/api/v1/deals/" + dealId + "/moves", "{\"stageId\": \"proposal\"}", "If-Match", "\"1\"");
         assertEquals(412, moved.status(), String.valueOf(moved.body()));
@@ -71,10 +64,7 @@ class StaleDealCacheTest extends IntegrationTest {
     @Test
     void aMoveOnlyTheCachedCopyFindsDoneIsMadeOnTheStoredDeal() throws Exception {
         Api api = new Api(port);
-        String dealId = api.createDeal("{\"title\": \"Cached\", \"amount\": {\"value\": \"10.00\", \"currency\": \"EUR\"}}");
-        assertEquals(200, api.post("/api/v1/deals/" + dealId + "/moves", "{\"stageId\": \"qualified\"}").status());
-
-        storedByAnotherInstance(dealId, 2, "qualified", "demo");
+        String dealId = cachedInQualifiedAndMovedToDemoElsewhere(api);
 
         Reply moved = api.post("/api/v1/deals/" + dealId + "/moves", "{\"stageId\": \"qualified\"}");
         assertEquals(200, moved.status(), String.valueOf(moved.body()));
@@ -86,10 +76,7 @@ class StaleDealCacheTest extends IntegrationTest {
     @Test
     void anIfMatchOnlyTheStoredDealMatchesIsAccepted() throws Exception {
         Api api = new Api(port);
-        String dealId = api.createDeal("{\"title\": \"Cached\", \"amount\": {\"value\": \"10.00\", \"currency\": \"EUR\"}}");
-        assertEquals(200, api.post("/api/v1/deals/" + dealId + "/moves", "{\"stageId\": \"qualified\"}").status());
-
-        storedByAnotherInstance(dealId, 2, "qualified", "demo");
+        String dealId = cachedInQualifiedAndMovedToDemoElsewhere(api);
         assertEquals("\"2\"", api.get("/api/v1/deals/" + dealId).etag(), "what a client reads before its If-Match");
 
         Reply moved = api.post("/api/v1/deals/" + dealId + "/moves", "{\"stageId\": \"proposal\"}", "If-Match", "\"2\"");
@@ -116,6 +103,15 @@ class StaleDealCacheTest extends IntegrationTest {
         Reply refused = api.post("/api/v1/deals/" + dealId + "/moves", "{\"stageId\": \"demo\"}");
         assertEquals(409, refused.status(), "a deal won on the store is still refused a move: " + refused.body());
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), sequences(dealId));
+    }
+
+    /** A deal moved to qualified here (and cached), then moved on to demo by "another instance". */
+    private String cachedInQualifiedAndMovedToDemoElsewhere(Api api) throws Exception {
+        String dealId = api.createDeal("{\"title\": \"Cached\", \"amount\": {\"value\": \"10.00\", \"currency\": \"EUR\"}}");
+        assertEquals(200, api.post("/api/v1/deals/" + dealId + "/moves", "{\"stageId\": \"qualified\"}").status());
+        assertTrue(dealCache.containsKey(dealId), "the deal is served from memory after a command");
+        storedByAnotherInstance(dealId, 2, "qualified", "demo");
+        return dealId;
     }
 
     private void storedByAnotherInstance(String dealId, long sequence, String from, String to) {
