@@ -13,7 +13,7 @@ import java.sql.Statement;
 /**
  * Statements inside a transaction get the transaction's remaining time as their query timeout, as Spring's template
  * does, but a connection that already has that timeout is not given it again. H2 runs {@code SET QUERY_TIMEOUT} for
- * every {@link Statement#setQueryTimeout}, and every {@code SET} makes every open session throw away its parsed
+ * every {@link Statement#setQueryTimeout}, and every {@code SET} makes every open connection throw away its parsed
  * statements: with a timeout set per statement, the statements of each command were parsed again.
  */
 @Configuration

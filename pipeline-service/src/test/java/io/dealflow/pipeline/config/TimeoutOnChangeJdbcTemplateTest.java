@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /**
  * On a real H2 database, through a data source that records each query timeout the statements are given: inside a
  * transaction with a timeout the connection gets the remaining time once, not once per statement (each time is a
- * {@code SET} that makes H2 parse every session's statements again); past the transaction's deadline the next statement
+ * {@code SET} that makes H2 parse every connection's statements again); past the transaction's deadline the next statement
  * is refused; outside a transaction no timeout is set.
  */
 class TimeoutOnChangeJdbcTemplateTest {
