@@ -23,6 +23,11 @@ public class DealViewCapture {
      * after it was read (and a command that changed nothing may have found the deal as that instance left it).
      */
     public Optional<DealView> during(String dealId, DealView before, Runnable command) {
+        return outcome(dealId, before, command).view();
+    }
+
+    /** As {@link #during}, and whether the command appended anything at all. */
+    public Outcome outcome(String dealId, DealView before, Runnable command) {
         Capture capture = new Capture(dealId);
         current.set(capture);
         try {
@@ -31,13 +36,17 @@ public class DealViewCapture {
             current.remove();
         }
         if (capture.events.isEmpty()) {
-            return Optional.empty();
+            return new Outcome(false, Optional.empty());
         }
         long expected = before == null ? 0 : before.version() + 1;
         if (capture.versions.get(0) != expected) {
-            return Optional.empty();
+            return new Outcome(true, Optional.empty());
         }
-        return Optional.of(DealViewFold.after(before, capture.events, capture.versions));
+        return new Outcome(true, Optional.of(DealViewFold.after(before, capture.events, capture.versions)));
+    }
+
+    /** What a command did: whether it appended events, and the view after them when it follows from the view before. */
+    public record Outcome(boolean appended, Optional<DealView> view) {
     }
 
     void applied(String dealId, Object event, long version) {

@@ -16,8 +16,6 @@ import org.axonframework.modelling.command.ConcurrencyException;
 import org.axonframework.modelling.command.ConflictingAggregateVersionException;
 import org.springframework.stereotype.Component;
 
-import java.util.Optional;
-
 /**
  * Sends a command on an existing deal and answers the deal as the command left it.
  * <p>
@@ -45,9 +43,9 @@ class DealCommands {
     }
 
     DealView send(String dealId, Object command, String actor) {
-        Optional<DealView> changed;
+        DealViewCapture.Outcome outcome;
         try {
-            changed = decide(dealId, command, actor);
+            outcome = decide(dealId, command, actor);
         } catch (ConcurrencyException staleCopyAppended) {
             return decideOnTheStore(dealId, command, actor);
         } catch (RuntimeException e) {
@@ -57,8 +55,8 @@ class DealCommands {
             dealCache.remove(dealId);
             return decideOnTheStore(dealId, command, actor);
         }
-        if (changed.isPresent()) {
-            return changed.get();
+        if (outcome.appended()) {
+            return outcome.view().orElseGet(() -> load(dealId));
         }
         dealCache.remove(dealId);
         return decideOnTheStore(dealId, command, actor);
@@ -66,12 +64,12 @@ class DealCommands {
 
     /** After the cached copy was evicted: the store's answer is final, a refusal included. */
     private DealView decideOnTheStore(String dealId, Object command, String actor) {
-        return decide(dealId, command, actor).orElseGet(() -> load(dealId));
+        return decide(dealId, command, actor).view().orElseGet(() -> load(dealId));
     }
 
-    private Optional<DealView> decide(String dealId, Object command, String actor) {
+    private DealViewCapture.Outcome decide(String dealId, Object command, String actor) {
         MetaData metaData = Actor.metaData(actor);
-        return writes.run(dealId, () -> captured.during(dealId, load(dealId), () -> commands.sendAndWait(command, metaData)));
+        return writes.run(dealId, () -> captured.outcome(dealId, load(dealId), () -> commands.sendAndWait(command, metaData)));
     }
 
     private DealView load(String dealId) {

@@ -35,6 +35,8 @@ class DealViewCaptureTest {
     void eventsThatDoNotFollowOnFromTheViewBeforeGiveNoAnswer() {
         // version 5 after a view at 3: another instance wrote version 4 in between
         assertThat(capture.during("d-1", before, () -> capture.applied("d-1", move(), 5))).isEmpty();
+        assertThat(capture.outcome("d-1", before, () -> capture.applied("d-1", move(), 5)).appended())
+                .as("the command did append: it must not be taken for one that changed nothing").isTrue();
     }
 
     @Test
@@ -55,6 +57,7 @@ class DealViewCaptureTest {
     @Test
     void aCommandThatChangedNothingGivesNoAnswer() {
         assertThat(capture.during("d-1", before, () -> { })).isEmpty();
+        assertThat(capture.outcome("d-1", before, () -> { }).appended()).isFalse();
         assertThat(capture.during("d-1", before, () -> capture.applied("d-2", move(), 4))).isEmpty();
     }
 
