@@ -48,10 +48,12 @@ public class DealEventListener implements ConsumerSeekAware {
 
     private final Ingestion ingestion;
     private final ConsumedOffsets consumed;
+    private final BatchGathering gathering;
 
-    public DealEventListener(Ingestion ingestion, ConsumedOffsets consumed) {
+    public DealEventListener(Ingestion ingestion, ConsumedOffsets consumed, BatchGathering gathering) {
         this.ingestion = ingestion;
         this.consumed = consumed;
+        this.gathering = gathering;
     }
 
     @Override
@@ -74,5 +76,6 @@ public class DealEventListener implements ConsumerSeekAware {
     @Topic("${dealflow.topic}")
     public void receive(List<ConsumerRecord<String, byte[]>> records) {
         ingestion.ingest(records);
+        gathering.pauseAfterBatchOf(records.size());
     }
 }
