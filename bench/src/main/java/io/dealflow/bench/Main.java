@@ -58,6 +58,6 @@ public final class Main {
         System.out.println("""
                 usage: java -jar bench-exec.jar demo  [--gateway URL] [--token JWT] [--deals N] [--seed S]
                        java -jar bench-exec.jar token [--secret S] [--subject SUB] [--scopes "a b"] [--days N]
-                       java -jar bench-exec.jar run   [--db h2|postgres] [--deals N] [--seconds S] [--quick] [--queries-only] [--jfr] [--keep-data] [--pace N] [--root DIR]""");
+                       java -jar bench-exec.jar run   [--db h2|postgres] [--deals N] [--seconds S] [--warmup S] [--move-warmup S] [--quick] [--queries-only] [--jfr] [--keep-data] [--pace N] [--root DIR]""");
     }
 }
