@@ -28,14 +28,13 @@ import java.util.function.Consumer;
  * only after the fetch delay. Worse, Axon's pooled streaming processor (the Kafka publisher) asks its stream for an
  * availability callback, and without one it polls every 500 ms — on average a quarter of a second between a 2xx and
  * the event on Kafka. Here the wake-up waits for the database commit, and the streams offer the callback: after a
- * commit the reader fetches, and a stream that was told about a commit waits briefly for the reader to have it.
+ * commit the publisher reads what was committed.
  * Wake-ups are at least {@code minInterval} apart: each one costs the publisher a batch (a Kafka round trip and a token
  * commit), so commits that follow each other closely share one.
  */
 public class CommitWakingEventStore extends EmbeddedEventStore {
 
     private static final Object WAKE_SCHEDULED = new Object();
-    private static final int WAIT_FOR_FETCH_MS = 100;
 
     private final Set<WakeableStream> streams = ConcurrentHashMap.newKeySet();
     private final List<Consumer<List<? extends EventMessage<?>>>> appendListeners = new CopyOnWriteArrayList<>();
@@ -109,7 +108,6 @@ public class CommitWakingEventStore extends EmbeddedEventStore {
     private void wake() {
         wakeScheduled.set(false);
         lastWake = System.nanoTime();
-        super.afterCommit(List.of());
         streams.forEach(WakeableStream::wake);
     }
 
@@ -128,14 +126,12 @@ public class CommitWakingEventStore extends EmbeddedEventStore {
 
         private final TrackingEventStream delegate;
         private volatile Runnable onAvailable;
-        private volatile boolean woken;
 
         WakeableStream(TrackingEventStream delegate) {
             this.delegate = delegate;
         }
 
         void wake() {
-            woken = true;
             Runnable callback = onAvailable;
             if (callback != null) {
                 callback.run();
@@ -151,14 +147,7 @@ public class CommitWakingEventStore extends EmbeddedEventStore {
 
         @Override
         public boolean hasNextAvailable(int timeout, TimeUnit unit) throws InterruptedException {
-            if (delegate.hasNextAvailable(timeout, unit)) {
-                return true;
-            }
-            if (woken) {
-                woken = false;
-                return delegate.hasNextAvailable(WAIT_FOR_FETCH_MS, TimeUnit.MILLISECONDS);
-            }
-            return false;
+            return delegate.hasNextAvailable(timeout, unit);
         }
 
         @Override

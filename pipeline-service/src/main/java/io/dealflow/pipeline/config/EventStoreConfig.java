@@ -45,17 +45,19 @@ class EventStoreConfig {
 
     /**
      * The event store as Axon configures it, but its readers are woken when appended events are committed (see
-     * {@link CommitWakingEventStore}); {@code fetchDelay} is how often a reader looks when nothing woke it.
+     * {@link CommitWakingEventStore}), and each reader reads the storage itself, a batch at a time. Axon's shared
+     * read-ahead (its default) fetches every committed event into a list that a reader still following it keeps
+     * reachable from the event it is at: while an import ran ahead of the publisher that held ~300,000 events
+     * (~400 MB) until the service ran out of memory (Axon issue #2954). The store has one reader, the publisher.
      */
     @Bean
     CommitWakingEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration,
-                                  @Value("${dealflow.event-store.fetch-delay-ms:25}") long fetchDelay,
                                   @Value("${dealflow.event-store.wake-interval}") Duration wakeInterval) {
         return (CommitWakingEventStore) CommitWakingEventStore.wakingBuilder(wakeInterval)
                 .storageEngine(storageEngine)
                 .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
                 .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
-                .fetchDelay(fetchDelay)
+                .optimizeEventConsumption(false)
                 .build();
     }
 
