@@ -134,12 +134,28 @@ class ImportIT {
         assertWaterfall(world, now.minus(Duration.ofDays(30)), now);
         assertBacktest(world, now);
 
-        JsonNode again = send("POST", "/api/v1/imports?mode=all-or-nothing", "application/x-ndjson", file, 200,
+        // posted again as a file of 48 MiB (a retry of a large import; more than the sockets buffer): the service answers before it has read
+        // the body, and the gateway must still pass that answer on rather than a 503
+        byte[] large = atLeast(file, 48 << 20);
+        JsonNode again = send("POST", "/api/v1/imports?mode=all-or-nothing", "application/x-ndjson", large, 200,
                 "Idempotency-Key", "world-2026");
         assertEquals(importId, again.get("importId").asText(), "the same import, not a second one");
         Thread.sleep(2_000);
         assertEquals(DEALS, get("/api/v1/funnel?pipelineId=default").get("totals").get("deals").asLong(),
                 "posting the import again added nothing");
+
+        JsonNode refused = send("POST", "/api/v1/imports?mode=sometimes", "application/x-ndjson", large, 400,
+                "Idempotency-Key", "world-2027");
+        assertEquals("mode must be all-or-nothing or skip-invalid", refused.get("detail").asText(),
+                "a large file with a bad mode is refused as such, not as an unreachable service");
+    }
+
+    private static byte[] atLeast(byte[] file, int size) {
+        byte[] body = new byte[(size / file.length + 1) * file.length];
+        for (int at = 0; at < body.length; at += file.length) {
+            System.arraycopy(file, 0, body, at, file.length);
+        }
+        return body;
     }
 
     private JsonNode awaitImport(String importId) throws Exception {
