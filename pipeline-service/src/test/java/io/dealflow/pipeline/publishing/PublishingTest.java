@@ -92,6 +92,24 @@ class PublishingTest extends IntegrationTest {
         assertEquals("CONSIDERATION", lostEvent.get("stage").get("phase").asText());
     }
 
+    /**
+     * The publisher reads the storage itself, a batch at a time: Axon's shared read-ahead (a thread fetching every
+     * committed event into a list) kept all it had fetched since a lagging reader's position in memory, and an import
+     * running ahead of the publisher filled the heap with it.
+     */
+    @Test
+    void eventsNotYetPublishedStayInTheStoreNotInAReadAheadList() throws Exception {
+        String id = UUID.randomUUID().toString();
+        commands.sendAndWait(new CreateDeal(id, "default", null, "Deal " + id, Money.of(new BigDecimal("10.00"), "EUR"), "bob",
+                null, null, null, null), Actor.metaData("bob"));
+        try (TopicReader reader = new TopicReader(LocalKafka.shared().bootstrapServers(), EventTypes.TOPIC)) {
+            assertEquals(1, ofDeals(reader.readUntil(seen -> !ofDeals(seen, id).isEmpty(), Duration.ofSeconds(30)), id).size());
+        }
+        List<String> readAhead = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(name -> name.startsWith("EmbeddedEventStore")).toList();
+        assertEquals(List.of(), readAhead, "no shared read-ahead thread");
+    }
+
     @LocalServerPort
     int port;
 
