@@ -3,7 +3,7 @@
 --     creates a deal per request, each with a title of its own; with IDS, appends each new deal's id to IDS.<thread>
 --   MODE=move IDS=<file> TOKEN=<bearer token> wrk -t2 -c32 -d20s --latency -s bench/wrk/deals.lua http://127.0.0.1:8080
 --     moves those deals (run with the same -t) between "qualified" and "demo", one deal after the other: a real stage
---     change every time, there and back
+--     change every time, there and back (only a new run's first move of a deal already in "qualified" changes nothing)
 local token = os.getenv("TOKEN") or error("set TOKEN to a bearer token with the deals:write scope")
 local moving = os.getenv("MODE") == "move"
 local ids_file = os.getenv("IDS")
@@ -34,7 +34,6 @@ function request()
   if moving then
     local id = deals[(sent - 1) % #deals + 1]
     local stage = stage_of[id] == "qualified" and "demo" or "qualified"
-    stage_of[id] = stage
     return wrk.format("POST", "/api/v1/deals/" .. id .. "/moves", headers, '{"stageId":"' .. stage .. '"}')
   end
   local body = string.format(
@@ -43,9 +42,13 @@ function request()
   return wrk.format("POST", "/api/v1/deals", headers, body)
 end
 
+-- a deal's stage is taken from the answer (wrk also calls request() once before the run without sending it)
 function response(status, headers, body)
-  if ids and status == 201 then
-    local id = body:match('"dealId"%s*:%s*"([^"]+)"')
-    if id then ids:write(id, "\n"); ids:flush() end
+  local id = body:match('"dealId"%s*:%s*"([^"]+)"')
+  if not id or status >= 300 then return end
+  if moving then
+    stage_of[id] = body:match('"stageId"%s*:%s*"([^"]+)"')
+  elseif ids then
+    ids:write(id, "\n"); ids:flush()
   end
 end
