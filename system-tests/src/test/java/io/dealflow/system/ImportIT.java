@@ -237,20 +237,11 @@ class ImportIT {
     private static void assertTimeInStage(List<DealPlan> world, JsonNode funnel) {
         Map<String, long[]> visits = new HashMap<>(); // count, seconds
         for (DealPlan d : world) {
-            String stage = STAGES.get(0);
-            Instant entered = d.createdAt();
-            for (DealPlan.Step step : d.steps()) {
-                boolean leaves = step instanceof DealPlan.Win || step instanceof DealPlan.Lose
-                        || (step instanceof DealPlan.Move move && !move.stageId().equals(stage));
-                if (!leaves) {
-                    continue;
-                }
-                long[] v = visits.computeIfAbsent(stage, k -> new long[2]);
-                v[0]++;
-                v[1] += step.at().getEpochSecond() - entered.getEpochSecond();
-                if (step instanceof DealPlan.Move move) {
-                    stage = move.stageId();
-                    entered = step.at();
+            for (Visit visit : visits(d)) {
+                if (visit.left() != null) {
+                    long[] v = visits.computeIfAbsent(visit.stageId(), k -> new long[2]);
+                    v[0]++;
+                    v[1] += visit.left().getEpochSecond() - visit.entered().getEpochSecond();
                 }
             }
         }
